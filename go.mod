@@ -1,0 +1,3 @@
+module github.com/metapatch/metapatch
+
+go 1.26

@@ -1,0 +1,377 @@
+// This file implements SPEC section 1 ("The root-level merge") and its
+// byte-level output rules: Merge, and the object walker that every entity
+// uses to apply a body's members to a stored object in one pass.
+
+package metapatch
+
+import (
+	"bytes"
+	"hash/maphash"
+	"slices"
+)
+
+// Merge applies patch, a metadata PATCH value, to stored, a metadata object,
+// as Auth0 does for user_metadata, app_metadata and client_metadata, and
+// returns the new object. It applies only the generic rules (package doc,
+// "Merging" and "Valid input"), no entity's name rules.
+//
+// stored may be absent (nil, empty, white space or null): it is then {}.
+// A patch that is not an object fails with ErrNotObject; {} returns {}.
+// On any error Merge returns nil and a *Error; it never modifies its
+// arguments.
+func Merge(stored, patch []byte, opts ...Option) ([]byte, error) {
+	c := newConfig(opts)
+	var t nameTable
+	t.seed = maphash.MakeSeed()
+	root, spaced, err := parseBody(patch, &c, &t)
+	if err != nil {
+		return nil, err
+	}
+	var arr [16]member
+	ps := patchObject{obj: uint32(root), members: collect(patch, root, arr[:0])}
+	mg, at, err := openStored(stored, &t, patch, spaced)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 0, len(stored)+len(patch)+2)
+	out, err = mg.root(out, at, &ps)
+	if err != nil {
+		return nil, err
+	}
+	if len(ps.members) == 0 {
+		out = append(out[:0], "{}"...)
+	}
+	if len(out) > c.maxBytes {
+		return nil, tooLarge(c.maxBytes, "Resulting document length")
+	}
+	return out, nil
+}
+
+// parseBody validates an untrusted body completely (size, syntax, UTF-8,
+// duplicate names at any depth, depth), requires an object at its root, and
+// returns the offset of that object and whether the body has white space
+// to strip when its values are copied.
+func parseBody(body []byte, c *config, t *nameTable) (int, bool, error) {
+	if len(body) > c.maxBytes {
+		return 0, false, tooLarge(c.maxBytes, "Payload content length")
+	}
+	t.body = body
+	s := scanner{src: body, body: true, maxDepth: c.maxDepth, names: t}
+	if bytes.HasPrefix(body, []byte("\uFEFF")) {
+		return 0, false, s.syntax(0, "byte-order mark")
+	}
+	start, _, err := s.document()
+	if err != nil {
+		return 0, false, err
+	}
+	if body[start] != '{' {
+		return 0, false, bodyError(ErrNotObject, body, start, "Expected type object but found type %s", typeName(body[start:]))
+	}
+	return start, s.spaced, nil
+}
+
+// openStored prepares the walk of a stored document and returns the offset
+// of its root object, or -1 when the document is absent.
+func openStored(stored []byte, t *nameTable, body []byte, bodySpaced bool) (merger, int, error) {
+	mg := merger{st: scanner{src: stored}, t: t, bodySpaced: bodySpaced}
+	t.stored = stored
+	if len(stored) > maxInput {
+		return mg, 0, tooLarge(maxInput, "Stored document length")
+	}
+	i := skipWS(stored, 0)
+	switch {
+	case i == len(stored):
+		return mg, -1, nil
+	case bytes.HasPrefix(stored[i:], []byte("null")) && skipWS(stored, i+4) == len(stored):
+		return mg, -1, nil
+	case bytes.HasPrefix(stored, []byte("\uFEFF")):
+		return mg, 0, mg.st.syntax(0, "byte-order mark")
+	case stored[i] != '{':
+		return mg, 0, storedError(stored, i, "the document is not an object")
+	}
+	return mg, i, nil
+}
+
+// An action says what a body member does to the stored object.
+type action uint8
+
+const (
+	actReplace       action = iota // the body's value replaces the stored one; null deletes
+	actIgnore                      // the stored member stays as it is; nothing is appended
+	actMerge                       // sub is merged into the stored object (section 1)
+	actReplaceObject               // sub without its null members replaces it; {} removes it
+)
+
+// A member is one member of an object in the body.
+type member struct {
+	name      []byte // the name as spelled in the body, quotes included
+	esc       bool   // the name has escapes
+	value     []byte // the value as in the body (valid JSON)
+	off       int    // offset of the name in the body
+	voff      int    // offset of the value in the body
+	act       action
+	keepEmpty bool        // actMerge: an empty result is written as {} (else removed)
+	sub       patchObject // actMerge, actReplaceObject: the value's members
+	used      bool        // the stored object had this name
+	keys      int         // actMerge, actReplaceObject: members in the result
+	stored    int         // actMerge: members in the stored object
+}
+
+// raw returns the name between its quotes.
+func (m *member) raw() []byte { return m.name[1 : len(m.name)-1] }
+
+// key returns the decoded name.
+func (m *member) key() []byte {
+	if !m.esc {
+		return m.raw()
+	}
+	return []byte(decodeString(m.raw()))
+}
+
+// A patchObject is an object of the body, as the list of its members.
+type patchObject struct {
+	obj     uint32 // offset of its '{' in the body: its id in the name table
+	members []member
+}
+
+// collect appends the members of the valid object at src[open] to dst.
+func collect(src []byte, open int, dst []member) []member {
+	i := skipWS(src, open+1)
+	if src[i] == '}' {
+		return dst
+	}
+	for {
+		ne, esc := skipString(src, i)
+		j := skipWS(src, skipWS(src, ne)+1)
+		ve := skipValue(src, j)
+		dst = append(dst, member{name: src[i:ne], esc: esc, value: src[j:ve], off: i, voff: j})
+		i = skipWS(src, ve)
+		if src[i] != ',' {
+			return dst
+		}
+		i = skipWS(src, i+1)
+	}
+}
+
+// find returns the member named raw (a name between quotes, hashed as h),
+// or nil.
+func (p *patchObject) find(t *nameTable, h uint64, raw []byte, esc bool) *member {
+	if len(p.members) <= 8 {
+		for k := range p.members {
+			if m := &p.members[k]; sameName(m.raw(), m.esc, raw, esc) {
+				return m
+			}
+		}
+		return nil
+	}
+	off := t.lookup(h, p.obj, raw, esc)
+	if off < 0 {
+		return nil
+	}
+	k, _ := slices.BinarySearchFunc(p.members, off-1, func(m member, off int) int { return m.off - off })
+	return &p.members[k]
+}
+
+// A merger walks a stored document once, validating it, and writes the
+// result of applying a body's members to it.
+type merger struct {
+	st         scanner // over the stored document
+	t          *nameTable
+	bodySpaced bool // the body has white space to strip from its values
+}
+
+// root writes the result for the stored root object at offset at (-1:
+// absent) and checks that nothing but white space follows it.
+func (mg *merger) root(dst []byte, at int, ps *patchObject) ([]byte, error) {
+	dst, end, _, _, err := mg.object(dst, at, ps)
+	if err != nil {
+		return nil, err
+	}
+	if at >= 0 {
+		if k := skipWS(mg.st.src, end); k != len(mg.st.src) {
+			return nil, mg.st.syntax(k, "unexpected data after the value")
+		}
+	}
+	return dst, nil
+}
+
+// object appends to dst the object that results from applying ps to the
+// stored object at offset at (-1: absent): stored members keep their place,
+// a member the body names is written as its action says, and the body's
+// other members follow in body order. It returns the offset past the stored
+// object and the number of members written and stored.
+func (mg *merger) object(dst []byte, at int, ps *patchObject) (out []byte, end, keys, stored int, err error) {
+	dst = append(dst, '{')
+	if at >= 0 {
+		src := mg.st.src
+		obj := uint32(at) | storedTag
+		i := skipWS(src, at+1)
+		for closed := i < len(src) && src[i] == '}'; !closed; {
+			if i >= len(src) || src[i] != '"' {
+				return nil, 0, 0, 0, mg.st.syntax(i, "expected a member name")
+			}
+			ne, esc, err := mg.st.str(i)
+			if err != nil {
+				return nil, 0, 0, 0, err
+			}
+			name, raw := src[i:ne], src[i+1:ne-1]
+			h := mg.t.hash(raw, esc)
+			if !mg.t.insert(h, obj, i+1, ne-1, esc) {
+				return nil, 0, 0, 0, storedError(src, i, "duplicate property name %s", decodeString(raw))
+			}
+			j := skipWS(src, ne)
+			if j >= len(src) || src[j] != ':' {
+				return nil, 0, 0, 0, mg.st.syntax(j, "expected ':' after member name")
+			}
+			j = skipWS(src, j+1)
+			stored++
+			mark := len(dst)
+			if keys > 0 {
+				dst = append(dst, ',')
+			}
+			wrote := true
+			if m := ps.find(mg.t, h, raw, esc); m == nil || m.act == actIgnore {
+				dst = append(append(dst, name...), ':')
+				dst, j, err = mg.copyStored(dst, j)
+			} else {
+				m.used = true
+				dst, j, wrote, err = mg.member(dst, name, m, j)
+			}
+			if err != nil {
+				return nil, 0, 0, 0, err
+			}
+			if wrote {
+				keys++
+			} else {
+				dst = dst[:mark]
+			}
+			i = skipWS(src, j)
+			switch {
+			case i < len(src) && src[i] == ',':
+				i = skipWS(src, i+1)
+			case i < len(src) && src[i] == '}':
+				closed = true
+			default:
+				return nil, 0, 0, 0, mg.st.syntax(i, "expected ',' or '}' after object member")
+			}
+		}
+		end = i + 1
+	}
+	for k := range ps.members {
+		m := &ps.members[k]
+		if m.used || m.act == actIgnore {
+			continue
+		}
+		mark := len(dst)
+		if keys > 0 {
+			dst = append(dst, ',')
+		}
+		var wrote bool
+		if dst, _, wrote, err = mg.member(dst, m.name, m, -1); err != nil {
+			return nil, 0, 0, 0, err
+		}
+		if wrote {
+			keys++
+		} else {
+			dst = dst[:mark]
+		}
+	}
+	return append(dst, '}'), end, keys, stored, nil
+}
+
+// member appends name and the value that body member m gives it, the stored
+// value being at offset at (-1: absent). It returns the offset past the
+// stored value and whether the member was written at all.
+func (mg *merger) member(dst, name []byte, m *member, at int) (out []byte, end int, wrote bool, err error) {
+	end = at
+	src := mg.st.src
+	switch m.act {
+	case actMerge:
+		dst = append(append(dst, name...), ':')
+		var keys, stored int
+		switch {
+		case at >= 0 && len(m.sub.members) > 0 && src[at] == '{':
+			dst, end, keys, stored, err = mg.object(dst, at, &m.sub)
+		case at >= 0 && len(m.sub.members) > 0 && src[at] != 'n':
+			if end, err = mg.skipStored(at); err == nil {
+				err = storedError(src, at, "%s is not an object", decodeString(name[1:len(name)-1]))
+			}
+		default: // a clear, or nothing (null) stored
+			if at >= 0 {
+				end, err = mg.skipStored(at)
+			}
+			dst, _, keys, _, _ = mg.object(dst, -1, &m.sub)
+		}
+		m.keys, m.stored = keys, stored
+		return dst, end, keys > 0 || m.keepEmpty, err
+	case actReplaceObject:
+		if at >= 0 {
+			end, err = mg.skipStored(at)
+		}
+		if isNull(m.value) {
+			return dst, end, false, err
+		}
+		dst = append(append(dst, name...), ":{"...)
+		for k := range m.sub.members {
+			sm := &m.sub.members[k]
+			if isNull(sm.value) {
+				continue
+			}
+			if m.keys > 0 {
+				dst = append(dst, ',')
+			}
+			dst = mg.appendBody(append(append(dst, sm.name...), ':'), sm.value)
+			m.keys++
+		}
+		return append(dst, '}'), end, m.keys > 0, err
+	default: // actReplace
+		if at >= 0 {
+			end, err = mg.skipStored(at)
+		}
+		if isNull(m.value) {
+			return dst, end, false, err
+		}
+		dst = mg.appendBody(append(append(dst, name...), ':'), m.value)
+		return dst, end, true, err
+	}
+}
+
+// copyStored validates the stored value at offset at and appends it, compact.
+func (mg *merger) copyStored(dst []byte, at int) ([]byte, int, error) {
+	mg.st.spaced = false
+	end, err := mg.st.value(at)
+	if mg.st.spaced {
+		return appendCompact(dst, mg.st.src[at:end]), end, err
+	}
+	return append(dst, mg.st.src[at:end]...), end, err
+}
+
+// skipStored validates the stored value at offset at.
+func (mg *merger) skipStored(at int) (int, error) { return mg.st.value(at) }
+
+// appendBody appends a body value, compact.
+func (mg *merger) appendBody(dst, v []byte) []byte {
+	if mg.bodySpaced {
+		return appendCompact(dst, v)
+	}
+	return append(dst, v...)
+}
+
+func isNull(v []byte) bool { return len(v) == 4 && v[0] == 'n' }
+
+// typeName names the JSON type of the valid value v, as Auth0's messages do.
+func typeName(v []byte) string {
+	switch v[0] {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case '"':
+		return "string"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	}
+	return "number"
+}

@@ -1,0 +1,649 @@
+// This file implements SPEC sections 2 and 8 ("What counts as valid input",
+// "Stored document checks", "Strings in a body"): one iterative JSON scanner,
+// strict for request bodies and lenient for stored documents, and the name
+// table that finds duplicate names in linear time.
+
+package metapatch
+
+import (
+	"bytes"
+	"encoding/binary"
+	"hash/maphash"
+	"unicode/utf8"
+)
+
+// maxInput is the largest input the scanner addresses: names are recorded as
+// 31-bit offsets, the 32nd bit telling the stored document from the body.
+const maxInput = 1<<31 - 1
+
+// storedTag marks name-table object ids that belong to the stored document.
+const storedTag = 1 << 31
+
+// A scanner validates JSON values in src. A body scanner (body set) applies
+// the rules for untrusted input: no lone surrogate escapes, no duplicate
+// names at any depth, nesting at most maxDepth. A stored-document scanner
+// only checks syntax and UTF-8 below the levels that the merge walks itself.
+type scanner struct {
+	src      []byte
+	body     bool
+	maxDepth int
+	names    *nameTable // body scanners record every name here
+	spaced   bool       // some scanned value had insignificant white space
+	stack    stack      // open containers: object offset+1, or 0 for an array
+}
+
+// value scans the value that starts at src[i] (no leading white space) and
+// returns the offset just past it.
+func (s *scanner) value(i int) (int, error) {
+	src := s.src
+	base := s.stack.n
+	var err error
+next:
+	for {
+		if i >= len(src) {
+			return i, s.syntax(i, "unexpected end of input")
+		}
+		switch c := src[i]; c {
+		case '{', '[':
+			if s.body && s.stack.n >= s.maxDepth {
+				return i, s.fail(ErrTooDeep, i, "Nesting too deep: more than %d levels", s.maxDepth)
+			}
+			var id uint32
+			if c == '{' {
+				id = uint32(i) + 1
+			}
+			s.stack.push(id)
+			j := s.ws(i + 1)
+			if j < len(src) && src[j] == c+2 { // '}' or ']'
+				s.stack.pop()
+				i = j + 1
+				break
+			}
+			if c == '[' {
+				i = j
+				continue next
+			}
+			if i, err = s.name(j, id-1); err != nil {
+				return i, err
+			}
+			continue next
+		case '"':
+			if i, _, err = s.str(i); err != nil {
+				return i, err
+			}
+		case 't':
+			if i, err = s.literal(i, "true"); err != nil {
+				return i, err
+			}
+		case 'f':
+			if i, err = s.literal(i, "false"); err != nil {
+				return i, err
+			}
+		case 'n':
+			if i, err = s.literal(i, "null"); err != nil {
+				return i, err
+			}
+		default:
+			if i, err = s.number(i); err != nil {
+				return i, err
+			}
+		}
+		// A value ended at i: close containers until the next value starts.
+		for s.stack.n > base {
+			i = s.ws(i)
+			if i >= len(src) {
+				return i, s.syntax(i, "unexpected end of input")
+			}
+			top := s.stack.top()
+			switch c := src[i]; {
+			case c == ',' && top != 0:
+				if i, err = s.name(s.ws(i+1), top-1); err != nil {
+					return i, err
+				}
+				continue next
+			case c == ',':
+				i = s.ws(i + 1)
+				continue next
+			case c == '}' && top != 0, c == ']' && top == 0:
+				s.stack.pop()
+				i++
+			case top != 0:
+				return i, s.syntax(i, "expected ',' or '}' after object member")
+			default:
+				return i, s.syntax(i, "expected ',' or ']' after array element")
+			}
+		}
+		return i, nil
+	}
+}
+
+// name scans an object member's name at src[i] and the colon after it, and
+// returns the offset of the member's value. In a body, the name is recorded
+// under the object whose '{' is at obj, and a second use of it is refused.
+func (s *scanner) name(i int, obj uint32) (int, error) {
+	src := s.src
+	if i >= len(src) || src[i] != '"' {
+		return i, s.syntax(i, "expected a member name")
+	}
+	end, esc, err := s.str(i)
+	if err != nil {
+		return end, err
+	}
+	if s.body {
+		raw := src[i+1 : end-1]
+		if !s.names.insert(s.names.hash(raw, esc), obj, i+1, end-1, esc) {
+			return i, s.fail(ErrDuplicateKey, i, "Duplicate property name: %s", decodeString(raw))
+		}
+	}
+	j := s.ws(end)
+	if j >= len(src) || src[j] != ':' {
+		return j, s.syntax(j, "expected ':' after member name")
+	}
+	return s.ws(j + 1), nil
+}
+
+// ws skips white space and notes that there was some.
+func (s *scanner) ws(i int) int {
+	j := skipWS(s.src, i)
+	if j != i {
+		s.spaced = true
+	}
+	return j
+}
+
+func skipWS(src []byte, i int) int {
+	for i < len(src) {
+		switch src[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// str scans the string that starts at src[i] ('"') and returns the offset
+// just past its closing quote and whether it contains escapes.
+func (s *scanner) str(i int) (end int, esc bool, err error) {
+	src := s.src
+	j := i + 1
+	for {
+		for j+8 <= len(src) && !special(binary.LittleEndian.Uint64(src[j:])) {
+			j += 8
+		}
+		if j >= len(src) {
+			return j, esc, s.syntax(i, "unterminated string")
+		}
+		switch c := src[j]; {
+		case c == '"':
+			return j + 1, esc, nil
+		case c == '\\':
+			esc = true
+			if j, err = s.escape(j); err != nil {
+				return j, esc, err
+			}
+		case c < 0x20:
+			return j, esc, s.syntax(j, "control character in string")
+		case c < utf8.RuneSelf:
+			j++
+		default:
+			r, n := utf8.DecodeRune(src[j:])
+			if r == utf8.RuneError && n == 1 {
+				return j, esc, s.syntax(j, "invalid UTF-8 in string")
+			}
+			j += n
+		}
+	}
+}
+
+// special reports whether any of the 8 bytes in x is a quote, a backslash,
+// a control character or not ASCII.
+func special(x uint64) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	q := x ^ (lo * '"')
+	b := x ^ (lo * '\\')
+	return ((x-lo*0x20)&^x|(q-lo)&^q|(b-lo)&^b|x)&hi != 0
+}
+
+// escape scans the escape sequence at src[j] ('\\').
+func (s *scanner) escape(j int) (int, error) {
+	src := s.src
+	if j+1 >= len(src) {
+		return j, s.syntax(j, "unterminated string")
+	}
+	switch src[j+1] {
+	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		return j + 2, nil
+	case 'u':
+	default:
+		return j, s.syntax(j, "invalid escape sequence")
+	}
+	r, ok := hex4(src, j+2)
+	if !ok {
+		return j, s.syntax(j, "invalid \\u escape")
+	}
+	if !s.body || r < 0xD800 || r >= 0xE000 {
+		return j + 6, nil
+	}
+	if r < 0xDC00 && j+12 <= len(src) && src[j+6] == '\\' && src[j+7] == 'u' {
+		if r2, ok := hex4(src, j+8); ok && r2 >= 0xDC00 && r2 < 0xE000 {
+			return j + 12, nil
+		}
+	}
+	return j, s.syntax(j, "lone surrogate escape")
+}
+
+// hex4 decodes the four hex digits at src[i:].
+func hex4(src []byte, i int) (rune, bool) {
+	if i+4 > len(src) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range src[i : i+4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c -= 'a' - 10
+		case 'A' <= c && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
+}
+
+func (s *scanner) literal(i int, lit string) (int, error) {
+	if !bytes.HasPrefix(s.src[i:], []byte(lit)) {
+		return i, s.syntax(i, "invalid literal")
+	}
+	return i + len(lit), nil
+}
+
+// number scans an RFC 8259 number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func (s *scanner) number(i int) (int, error) {
+	src := s.src
+	j := i
+	if j < len(src) && src[j] == '-' {
+		j++
+	}
+	switch {
+	case j < len(src) && src[j] == '0':
+		j++
+	case j < len(src) && '1' <= src[j] && src[j] <= '9':
+		j = digits(src, j+1)
+	default:
+		return i, s.syntax(i, "invalid value")
+	}
+	if j < len(src) && src[j] == '.' {
+		k := digits(src, j+1)
+		if k == j+1 {
+			return i, s.syntax(i, "invalid number")
+		}
+		j = k
+	}
+	if j < len(src) && (src[j] == 'e' || src[j] == 'E') {
+		j++
+		if j < len(src) && (src[j] == '+' || src[j] == '-') {
+			j++
+		}
+		k := digits(src, j)
+		if k == j {
+			return i, s.syntax(i, "invalid number")
+		}
+		j = k
+	}
+	return j, nil
+}
+
+func digits(src []byte, j int) int {
+	for j < len(src) && '0' <= src[j] && src[j] <= '9' {
+		j++
+	}
+	return j
+}
+
+// document scans a whole input that must be one value and nothing but white
+// space around it, and returns the offsets of that value.
+func (s *scanner) document() (start, end int, err error) {
+	start = s.ws(0)
+	if end, err = s.value(start); err != nil {
+		return start, end, err
+	}
+	if k := s.ws(end); k != len(s.src) {
+		return start, end, s.syntax(k, "unexpected data after the value")
+	}
+	return start, end, nil
+}
+
+func (s *scanner) syntax(off int, detail string) error {
+	return s.fail(ErrSyntax, off, "Invalid JSON: %s at offset %d", detail, off)
+}
+
+// fail builds the error for a problem at src[off]: a 400 for a body, a 500
+// for a stored document.
+func (s *scanner) fail(kind error, off int, format string, args ...any) error {
+	if s.body {
+		return bodyError(kind, s.src, off, format, args...)
+	}
+	return storedError(s.src, off, format, args...)
+}
+
+// A stack of open containers. The first levels live inline, so scanning a
+// body within the default depth allocates nothing.
+type stack struct {
+	n     int
+	small [64]uint32
+	big   []uint32
+}
+
+func (s *stack) push(v uint32) {
+	if s.n < len(s.small) {
+		s.small[s.n] = v
+	} else {
+		s.big = append(s.big, v)
+	}
+	s.n++
+}
+
+func (s *stack) top() uint32 {
+	if s.n <= len(s.small) {
+		return s.small[s.n-1]
+	}
+	return s.big[s.n-1-len(s.small)]
+}
+
+func (s *stack) pop() {
+	s.n--
+	if s.n >= len(s.small) {
+		s.big = s.big[:len(s.big)-1]
+	}
+}
+
+// A nameTable is an open-addressing hash set of member names, keyed by the
+// object they belong to and compared decoded. It serves both duplicate
+// detection and the lookup of a stored name among a patch's members. Its
+// first slots live inline, so a call with a few hundred names allocates
+// nothing for it.
+type nameTable struct {
+	seed   maphash.Seed
+	n      int
+	big    []slot
+	small  [512]slot
+	body   []byte
+	stored []byte
+}
+
+// A slot records a name src[start:end&^escBit] of the object with id obj;
+// hash 0 marks an empty slot.
+type slot struct{ hash, obj, start, end uint32 }
+
+const escBit = 1 << 31
+
+func (t *nameTable) slots() []slot {
+	if t.big != nil {
+		return t.big
+	}
+	return t.small[:]
+}
+
+// hash returns the hash of a name's decoded value; raw is the name between
+// its quotes.
+func (t *nameTable) hash(raw []byte, esc bool) uint64 {
+	if !esc {
+		return maphash.Bytes(t.seed, raw)
+	}
+	var h maphash.Hash
+	h.SetSeed(t.seed)
+	var buf [4]byte
+	for i := 0; i < len(raw); {
+		var r rune
+		r, i = nextRune(raw, i)
+		h.Write(appendWTF8(buf[:0], r))
+	}
+	return h.Sum64()
+}
+
+func slotHash(h uint64, obj uint32) uint32 {
+	return (uint32(h) ^ uint32(h>>32) ^ obj*0x9E3779B1) | 1
+}
+
+func (t *nameTable) raw(e *slot) []byte {
+	src := t.body
+	if e.obj&storedTag != 0 {
+		src = t.stored
+	}
+	return src[e.start : e.end&^escBit]
+}
+
+// insert records the name src[start:end] of object obj (src is the body, or
+// the stored document when obj carries storedTag) and reports false, adding
+// nothing, when the object already has a member of that name.
+func (t *nameTable) insert(h uint64, obj uint32, start, end int, esc bool) bool {
+	if 2*(t.n+1) > len(t.slots()) {
+		t.grow()
+	}
+	src := t.body
+	if obj&storedTag != 0 {
+		src = t.stored
+	}
+	raw := src[start:end]
+	hv := slotHash(h, obj)
+	sl := t.slots()
+	mask := uint32(len(sl) - 1)
+	for k := hv & mask; ; k = (k + 1) & mask {
+		e := &sl[k]
+		if e.hash == 0 {
+			fin := uint32(end)
+			if esc {
+				fin |= escBit
+			}
+			*e = slot{hv, obj, uint32(start), fin}
+			t.n++
+			return true
+		}
+		if e.hash == hv && e.obj == obj && sameName(t.raw(e), e.end&escBit != 0, raw, esc) {
+			return false
+		}
+	}
+}
+
+// lookup returns the offset in the body of the name of object obj that
+// equals raw, or -1.
+func (t *nameTable) lookup(h uint64, obj uint32, raw []byte, esc bool) int {
+	hv := slotHash(h, obj)
+	sl := t.slots()
+	mask := uint32(len(sl) - 1)
+	for k := hv & mask; ; k = (k + 1) & mask {
+		e := &sl[k]
+		if e.hash == 0 {
+			return -1
+		}
+		if e.hash == hv && e.obj == obj && sameName(t.raw(e), e.end&escBit != 0, raw, esc) {
+			return int(e.start)
+		}
+	}
+}
+
+func (t *nameTable) grow() {
+	old := t.slots()
+	sl := make([]slot, 2*len(old))
+	mask := uint32(len(sl) - 1)
+	for _, e := range old {
+		if e.hash == 0 {
+			continue
+		}
+		k := e.hash & mask
+		for sl[k].hash != 0 {
+			k = (k + 1) & mask
+		}
+		sl[k] = e
+	}
+	t.big = sl
+}
+
+// sameName reports whether two names (raw, between quotes) decode to the
+// same value.
+func sameName(a []byte, aesc bool, b []byte, besc bool) bool {
+	if !aesc && !besc {
+		return bytes.Equal(a, b)
+	}
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		var ra, rb rune
+		ra, i = nextRune(a, i)
+		rb, j = nextRune(b, j)
+		if ra != rb {
+			return false
+		}
+	}
+	return i == len(a) && j == len(b)
+}
+
+// nextRune decodes the code point at raw[i:], raw being the content of a
+// JSON string. A lone surrogate escape decodes to the surrogate itself, so
+// that names stay distinct; malformed input never panics.
+func nextRune(raw []byte, i int) (rune, int) {
+	c := raw[i]
+	if c >= utf8.RuneSelf {
+		r, n := utf8.DecodeRune(raw[i:])
+		return r, i + n
+	}
+	if c != '\\' || i+1 >= len(raw) {
+		return rune(c), i + 1
+	}
+	switch raw[i+1] {
+	case 'b':
+		return '\b', i + 2
+	case 'f':
+		return '\f', i + 2
+	case 'n':
+		return '\n', i + 2
+	case 'r':
+		return '\r', i + 2
+	case 't':
+		return '\t', i + 2
+	case 'u':
+		r, ok := hex4(raw, i+2)
+		if !ok {
+			return utf8.RuneError, i + 2
+		}
+		if r >= 0xD800 && r < 0xDC00 && i+12 <= len(raw) && raw[i+6] == '\\' && raw[i+7] == 'u' {
+			if r2, ok := hex4(raw, i+8); ok && r2 >= 0xDC00 && r2 < 0xE000 {
+				return (r-0xD800)<<10 | (r2 - 0xDC00) + 0x10000, i + 12
+			}
+		}
+		return r, i + 6
+	default: // '"', '\\', '/'
+		return rune(raw[i+1]), i + 2
+	}
+}
+
+// appendWTF8 appends r in UTF-8, and a surrogate in the same three-byte form
+// (WTF-8), so that every decoded name has one byte spelling to hash.
+func appendWTF8(b []byte, r rune) []byte {
+	if r >= 0xD800 && r < 0xE000 {
+		return append(b, 0xE0|byte(r>>12), 0x80|byte(r>>6)&0x3F, 0x80|byte(r)&0x3F)
+	}
+	return utf8.AppendRune(b, r)
+}
+
+// decodeString returns the decoded value of a string's raw content, for
+// messages and pointers.
+func decodeString(raw []byte) string {
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw)
+	}
+	b := make([]byte, 0, len(raw))
+	for i := 0; i < len(raw); {
+		var r rune
+		r, i = nextRune(raw, i)
+		b = utf8.AppendRune(b, r)
+	}
+	return string(b)
+}
+
+// runeCount returns the number of code points a string's raw content
+// decodes to.
+func runeCount(raw []byte, esc bool) int {
+	if !esc {
+		return utf8.RuneCount(raw)
+	}
+	n := 0
+	for i := 0; i < len(raw); n++ {
+		_, i = nextRune(raw, i)
+	}
+	return n
+}
+
+// skipString returns the offset past the closing quote of the valid string
+// at src[i], and whether it has escapes.
+func skipString(src []byte, i int) (int, bool) {
+	esc := false
+	for j := i + 1; j < len(src); j++ {
+		switch src[j] {
+		case '\\':
+			esc = true
+			j++
+		case '"':
+			return j + 1, esc
+		}
+	}
+	return len(src), esc
+}
+
+// skipValue returns the offset just past the valid value at src[i].
+func skipValue(src []byte, i int) int {
+	depth := 0
+	for i < len(src) {
+		switch src[i] {
+		case '"':
+			i, _ = skipString(src, i)
+			if depth == 0 {
+				return i
+			}
+			continue
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				return i
+			}
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		case ',', ' ', '\t', '\n', '\r', ':':
+			if depth == 0 {
+				return i
+			}
+		}
+		i++
+	}
+	return i
+}
+
+// appendCompact appends the valid value v without insignificant white space.
+func appendCompact(dst, v []byte) []byte {
+	for i := 0; i < len(v); {
+		switch v[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		case '"':
+			j, _ := skipString(v, i)
+			dst = append(dst, v[i:j]...)
+			i = j
+		default:
+			j := i + 1
+			for j < len(v) && v[j] != '"' && v[j] != ' ' && v[j] != '\t' && v[j] != '\n' && v[j] != '\r' {
+				j++
+			}
+			dst = append(dst, v[i:j]...)
+			i = j
+		}
+	}
+	return dst
+}
