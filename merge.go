@@ -221,7 +221,7 @@ func (mg *merger) object(dst []byte, at int, ps *patchObject) (out []byte, end, 
 			}
 			j := skipWS(src, ne)
 			if j >= len(src) || src[j] != ':' {
-				return nil, 0, 0, 0, mg.st.syntax(j, "expected ':' after member name")
+				return nil, 0, 0, 0, mg.st.syntax(j, `expected ":" after member name`)
 			}
 			j = skipWS(src, j+1)
 			stored++
@@ -252,7 +252,7 @@ func (mg *merger) object(dst []byte, at int, ps *patchObject) (out []byte, end, 
 			case i < len(src) && src[i] == '}':
 				closed = true
 			default:
-				return nil, 0, 0, 0, mg.st.syntax(i, "expected ',' or '}' after object member")
+				return nil, 0, 0, 0, mg.st.syntax(i, `expected "," or "}" after object member`)
 			}
 		}
 		end = i + 1

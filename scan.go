@@ -108,9 +108,9 @@ next:
 				s.stack.pop()
 				i++
 			case top != 0:
-				return i, s.syntax(i, "expected ',' or '}' after object member")
+				return i, s.syntax(i, `expected "," or "}" after object member`)
 			default:
-				return i, s.syntax(i, "expected ',' or ']' after array element")
+				return i, s.syntax(i, `expected "," or "]" after array element`)
 			}
 		}
 		return i, nil
@@ -137,7 +137,7 @@ func (s *scanner) name(i int, obj uint32) (int, error) {
 	}
 	j := s.ws(end)
 	if j >= len(src) || src[j] != ':' {
-		return j, s.syntax(j, "expected ':' after member name")
+		return j, s.syntax(j, `expected ":" after member name`)
 	}
 	return s.ws(j + 1), nil
 }
@@ -552,9 +552,9 @@ func appendWTF8(b []byte, r rune) []byte {
 }
 
 // decodeString returns the decoded value of a string's raw content, for
-// messages and pointers.
+// messages and pointers: always valid UTF-8, with U+FFFD for what is not.
 func decodeString(raw []byte) string {
-	if bytes.IndexByte(raw, '\\') < 0 {
+	if bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
 		return string(raw)
 	}
 	b := make([]byte, 0, len(raw))

@@ -1,0 +1,243 @@
+package metapatch_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/metapatch/metapatch"
+)
+
+var update = flag.Bool("update", false, "rewrite the want files of the golden cases (never their inputs)")
+
+// sentinels names every sentinel, as want-error.json files spell them.
+var sentinels = map[string]error{
+	"ErrSyntax":         metapatch.ErrSyntax,
+	"ErrNotObject":      metapatch.ErrNotObject,
+	"ErrDuplicateKey":   metapatch.ErrDuplicateKey,
+	"ErrTooDeep":        metapatch.ErrTooDeep,
+	"ErrTooLarge":       metapatch.ErrTooLarge,
+	"ErrInvalidKey":     metapatch.ErrInvalidKey,
+	"ErrReservedKey":    metapatch.ErrReservedKey,
+	"ErrTooManyKeys":    metapatch.ErrTooManyKeys,
+	"ErrNotString":      metapatch.ErrNotString,
+	"ErrValueTooLong":   metapatch.ErrValueTooLong,
+	"ErrReadOnly":       metapatch.ErrReadOnly,
+	"ErrScope":          metapatch.ErrScope,
+	"ErrStoredDocument": metapatch.ErrStoredDocument,
+	"ErrInvalidValue":   metapatch.ErrInvalidValue,
+}
+
+// wantError is the content of a want-error.json file.
+type wantError struct {
+	Status    int    `json:"status"`
+	ErrorCode string `json:"errorCode"`
+	Err       string `json:"err"`
+	Pointer   string `json:"pointer"`
+	Message   string `json:"message"`
+}
+
+func toWantError(t *testing.T, err error) wantError {
+	t.Helper()
+	var e *metapatch.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("error %v (%T) is not a *metapatch.Error", err, err)
+	}
+	name := ""
+	for n, s := range sentinels {
+		if errors.Is(err, s) {
+			if name != "" {
+				t.Fatalf("error %v wraps both %s and %s", err, name, n)
+			}
+			name = n
+		}
+	}
+	return wantError{e.StatusCode, e.ErrorCode, name, e.Pointer, e.Message}
+}
+
+// options is the content of an optional options.json file.
+type options struct {
+	Scopes   *[]string `json:"scopes"`
+	MaxBytes int       `json:"maxBytes"`
+	MaxDepth int       `json:"maxDepth"`
+}
+
+func (o options) list(withScopes bool) []metapatch.Option {
+	var opts []metapatch.Option
+	if o.Scopes != nil && withScopes {
+		opts = append(opts, metapatch.WithScopes(*o.Scopes...))
+	}
+	if o.MaxBytes > 0 {
+		opts = append(opts, metapatch.WithMaxBytes(o.MaxBytes))
+	}
+	if o.MaxDepth > 0 {
+		opts = append(opts, metapatch.WithMaxDepth(o.MaxDepth))
+	}
+	return opts
+}
+
+// A goldenCase is one directory of testdata/<group>/<case>: its name starts
+// with the function family (merge, user, client, org); without stored.json
+// it runs the Create function (Merge: an absent stored document).
+type goldenCase struct {
+	name, dir, kind string
+	stored          []byte // nil when absent
+	patch           []byte
+	opts            options
+}
+
+func loadGoldenCases(t testing.TB) []goldenCase {
+	dirs, err := filepath.Glob(filepath.Join("testdata", "*", "*", "patch.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dirs) == 0 {
+		t.Fatal("no golden cases found under testdata/*/*/patch.json")
+	}
+	var cases []goldenCase
+	for _, p := range dirs {
+		dir := filepath.Dir(p)
+		c := goldenCase{name: filepath.ToSlash(strings.TrimPrefix(dir, "testdata"+string(filepath.Separator))), dir: dir}
+		c.kind, _, _ = strings.Cut(filepath.Base(dir), "-")
+		switch c.kind {
+		case "merge", "user", "client", "org":
+		default:
+			t.Fatalf("%s: a case name starts with merge-, user-, client- or org-", dir)
+		}
+		c.patch = mustRead(t, p)
+		if b, err := os.ReadFile(filepath.Join(dir, "stored.json")); err == nil {
+			c.stored = b
+		}
+		if b, err := os.ReadFile(filepath.Join(dir, "options.json")); err == nil {
+			if err := json.Unmarshal(b, &c.opts); err != nil {
+				t.Fatalf("%s/options.json: %v", dir, err)
+			}
+		}
+		cases = append(cases, c)
+	}
+	return cases
+}
+
+func mustRead(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// apply runs the case's function: Patch when stored is non-nil, else Create.
+func apply(kind string, stored, patch []byte, opts []metapatch.Option) ([]byte, error) {
+	switch {
+	case kind == "merge":
+		return metapatch.Merge(stored, patch, opts...)
+	case kind == "user" && stored == nil:
+		return metapatch.CreateUser(patch, opts...)
+	case kind == "user":
+		return metapatch.PatchUser(stored, patch, opts...)
+	case kind == "client" && stored == nil:
+		return metapatch.CreateClient(patch, opts...)
+	case kind == "client":
+		return metapatch.PatchClient(stored, patch, opts...)
+	case kind == "org" && stored == nil:
+		return metapatch.CreateOrganization(patch, opts...)
+	default:
+		return metapatch.PatchOrganization(stored, patch, opts...)
+	}
+}
+
+func TestGolden(t *testing.T) {
+	for _, c := range loadGoldenCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			stored, patch := clone(c.stored), clone(c.patch)
+			got, err := apply(c.kind, stored, patch, c.opts.list(true))
+			if !bytes.Equal(stored, c.stored) || !bytes.Equal(patch, c.patch) {
+				t.Fatal("the call modified its arguments")
+			}
+			wantPath := filepath.Join(c.dir, "want.json")
+			errPath := filepath.Join(c.dir, "want-error.json")
+			if *update {
+				os.Remove(wantPath)
+				os.Remove(errPath)
+				if err != nil {
+					b, _ := json.MarshalIndent(toWantError(t, err), "", "  ")
+					writeFile(t, errPath, append(b, '\n'))
+				} else {
+					writeFile(t, wantPath, append(got, '\n'))
+				}
+			}
+			if b, rerr := os.ReadFile(errPath); rerr == nil {
+				var want wantError
+				if err := json.Unmarshal(b, &want); err != nil {
+					t.Fatalf("want-error.json: %v", err)
+				}
+				if err == nil {
+					t.Fatalf("got %s, want error %+v", got, want)
+				}
+				if diff := cmp.Diff(want, toWantError(t, err)); diff != "" {
+					t.Errorf("error mismatch (-want +got):\n%s", diff)
+				}
+				if got != nil {
+					t.Errorf("got document %s with the error", got)
+				}
+				return
+			}
+			want := bytes.TrimSuffix(mustRead(t, wantPath), []byte("\n"))
+			if err != nil {
+				t.Fatalf("unexpected error: %v (%s)", err, toWantError(t, err).Message)
+			}
+			if diff := cmp.Diff(string(want), string(got)); diff != "" {
+				t.Errorf("result mismatch (-want +got):\n%s", diff)
+			}
+			checkResult(t, c, got)
+		})
+	}
+}
+
+// checkResult checks what every successful case must satisfy: compact,
+// valid JSON, and the same PATCH applied again changes nothing.
+func checkResult(t *testing.T, c goldenCase, got []byte) {
+	t.Helper()
+	if !json.Valid(got) {
+		t.Fatalf("result is not valid JSON: %s", got)
+	}
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, got); err != nil || !bytes.Equal(compact.Bytes(), got) {
+		t.Errorf("result is not compact: %s", got)
+	}
+	// Again: a PATCH applied to its own result changes nothing. A create's
+	// body may hold what only a create allows (the id, root nulls), so its
+	// result is checked as a stored document that an empty PATCH keeps.
+	patch := c.patch
+	if c.stored == nil && c.kind != "merge" {
+		patch = []byte("{}")
+	}
+	again, err := apply(c.kind, got, patch, c.opts.list(c.stored != nil))
+	if err != nil {
+		t.Fatalf("applying the patch again: %v", err)
+	}
+	if diff := cmp.Diff(string(got), string(again)); diff != "" {
+		t.Errorf("applying the patch again changed the result (-first +second):\n%s", diff)
+	}
+}
+
+func clone(b []byte) []byte {
+	if b == nil {
+		return nil
+	}
+	return append([]byte{}, b...)
+}
+
+func writeFile(t *testing.T, path string, b []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
