@@ -49,8 +49,8 @@ func patchDocument(e *entity, stored, body []byte, create bool, opts []Option) (
 	if err := e.scopes(&c, body, ps.members, create); err != nil {
 		return nil, err
 	}
-	var pool [32]member // the members of metadata objects
-	used := 0
+	var pool [32]member
+	subs := pool[:0] // the members of metadata objects
 	for k := range ps.members {
 		m := &ps.members[k]
 		if create && isNull(m.value) {
@@ -82,16 +82,15 @@ func patchDocument(e *entity, stored, body []byte, create bool, opts []Option) (
 			if m.value[0] != '{' {
 				return nil, bodyError(ErrNotObject, body, m.voff, "Expected type object but found type %s", typeName(m.value))
 			}
-			m.sub = patchObject{obj: uint32(m.voff), members: collect(body, m.voff, pool[used:used:len(pool)])}
-			if cap(m.sub.members) <= len(pool)-used {
-				used += len(m.sub.members)
-			}
-			if err := p.meta.check(body, m.sub.members); err != nil {
+			m.lo = len(subs)
+			subs = collect(body, m.voff, subs)
+			m.hi = len(subs)
+			if err := p.meta.check(body, subs[m.lo:m.hi]); err != nil {
 				return nil, err
 			}
 		}
 	}
-	mg, at, err := openStored(stored, &t, body, spaced)
+	mg, at, err := openStored(stored, &t, spaced, subs)
 	if err != nil {
 		return nil, err
 	}

@@ -29,7 +29,7 @@ func Merge(stored, patch []byte, opts ...Option) ([]byte, error) {
 	}
 	var arr [16]member
 	ps := patchObject{obj: uint32(root), members: collect(patch, root, arr[:0])}
-	mg, at, err := openStored(stored, &t, patch, spaced)
+	mg, at, err := openStored(stored, &t, spaced, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -72,8 +72,8 @@ func parseBody(body []byte, c *config, t *nameTable) (int, bool, error) {
 
 // openStored prepares the walk of a stored document and returns the offset
 // of its root object, or -1 when the document is absent.
-func openStored(stored []byte, t *nameTable, body []byte, bodySpaced bool) (merger, int, error) {
-	mg := merger{st: scanner{src: stored}, t: t, bodySpaced: bodySpaced}
+func openStored(stored []byte, t *nameTable, bodySpaced bool, subs []member) (merger, int, error) {
+	mg := merger{st: scanner{src: stored}, t: t, bodySpaced: bodySpaced, subs: subs}
 	t.stored = stored
 	if len(stored) > maxInput {
 		return mg, 0, tooLarge(maxInput, "Stored document length")
@@ -110,11 +110,11 @@ type member struct {
 	off       int    // offset of the name in the body
 	voff      int    // offset of the value in the body
 	act       action
-	keepEmpty bool        // actMerge: an empty result is written as {} (else removed)
-	sub       patchObject // actMerge, actReplaceObject: the value's members
-	used      bool        // the stored object had this name
-	keys      int         // actMerge, actReplaceObject: members in the result
-	stored    int         // actMerge: members in the stored object
+	keepEmpty bool // actMerge: an empty result is written as {} (else removed)
+	lo, hi    int  // actMerge, actReplaceObject: the value's members, merger.subs[lo:hi]
+	used      bool // the stored object had this name
+	keys      int  // actMerge, actReplaceObject: members in the result
+	stored    int  // actMerge: members in the stored object
 }
 
 // raw returns the name between its quotes.
@@ -177,7 +177,13 @@ func (p *patchObject) find(t *nameTable, h uint64, raw []byte, esc bool) *member
 type merger struct {
 	st         scanner // over the stored document
 	t          *nameTable
-	bodySpaced bool // the body has white space to strip from its values
+	bodySpaced bool     // the body has white space to strip from its values
+	subs       []member // the members of the body's metadata objects
+}
+
+// sub returns the members of metadata member m's value.
+func (mg *merger) sub(m *member) patchObject {
+	return patchObject{obj: uint32(m.voff), members: mg.subs[m.lo:m.hi]}
 }
 
 // root writes the result for the stored root object at offset at (-1:
@@ -223,7 +229,9 @@ func (mg *merger) object(dst []byte, at int, ps *patchObject) (out []byte, end, 
 			if j >= len(src) || src[j] != ':' {
 				return nil, 0, 0, 0, mg.st.syntax(j, `expected ":" after member name`)
 			}
-			j = skipWS(src, j+1)
+			if j = skipWS(src, j+1); j == len(src) {
+				return nil, 0, 0, 0, mg.st.syntax(j, "unexpected end of input")
+			}
 			stored++
 			mark := len(dst)
 			if keys > 0 {
@@ -289,10 +297,11 @@ func (mg *merger) member(dst, name []byte, m *member, at int) (out []byte, end i
 	case actMerge:
 		dst = append(append(dst, name...), ':')
 		var keys, stored int
+		sub := mg.sub(m)
 		switch {
-		case at >= 0 && len(m.sub.members) > 0 && src[at] == '{':
-			dst, end, keys, stored, err = mg.object(dst, at, &m.sub)
-		case at >= 0 && len(m.sub.members) > 0 && src[at] != 'n':
+		case at >= 0 && len(sub.members) > 0 && src[at] == '{':
+			dst, end, keys, stored, err = mg.object(dst, at, &sub)
+		case at >= 0 && len(sub.members) > 0 && src[at] != 'n':
 			if end, err = mg.skipStored(at); err == nil {
 				err = storedError(src, at, "%s is not an object", decodeString(name[1:len(name)-1]))
 			}
@@ -300,7 +309,7 @@ func (mg *merger) member(dst, name []byte, m *member, at int) (out []byte, end i
 			if at >= 0 {
 				end, err = mg.skipStored(at)
 			}
-			dst, _, keys, _, _ = mg.object(dst, -1, &m.sub)
+			dst, _, keys, _, _ = mg.object(dst, -1, &sub)
 		}
 		m.keys, m.stored = keys, stored
 		return dst, end, keys > 0 || m.keepEmpty, err
@@ -312,8 +321,7 @@ func (mg *merger) member(dst, name []byte, m *member, at int) (out []byte, end i
 			return dst, end, false, err
 		}
 		dst = append(append(dst, name...), ":{"...)
-		for k := range m.sub.members {
-			sm := &m.sub.members[k]
+		for _, sm := range mg.subs[m.lo:m.hi] {
 			if isNull(sm.value) {
 				continue
 			}

@@ -19,7 +19,7 @@ import (
 // Where an option is given twice, the last one wins. Option is sealed: only
 // this package makes them.
 type Option interface {
-	apply(*config)
+	apply(config) config
 }
 
 type config struct {
@@ -38,7 +38,7 @@ func newConfig(opts []Option) config {
 	c := config{maxBytes: defaultMaxBytes, maxDepth: defaultMaxDepth}
 	for _, o := range opts {
 		if o != nil {
-			o.apply(&c)
+			c = o.apply(c)
 		}
 	}
 	return c
@@ -64,15 +64,18 @@ func (c *config) has(list string) bool {
 
 type maxBytesOption int
 
-func (o maxBytesOption) apply(c *config) { c.maxBytes = int(o) }
+func (o maxBytesOption) apply(c config) config { c.maxBytes = int(o); return c }
 
 type maxDepthOption int
 
-func (o maxDepthOption) apply(c *config) { c.maxDepth = int(o) }
+func (o maxDepthOption) apply(c config) config { c.maxDepth = int(o); return c }
 
 type scopesOption []string
 
-func (o scopesOption) apply(c *config) { c.scoped, c.scopes = true, o }
+func (o scopesOption) apply(c config) config {
+	c.scoped, c.scopes = true, o
+	return c
+}
 
 // WithMaxBytes limits the body, and the document a call returns, to n bytes
 // (default 16 MiB, MongoDB's document limit). Either over it fails with

@@ -29,14 +29,13 @@ type scanner struct {
 	maxDepth int
 	names    *nameTable // body scanners record every name here
 	spaced   bool       // some scanned value had insignificant white space
-	stack    stack      // open containers: object offset+1, or 0 for an array
 }
 
 // value scans the value that starts at src[i] (no leading white space) and
 // returns the offset just past it.
 func (s *scanner) value(i int) (int, error) {
 	src := s.src
-	base := s.stack.n
+	var open stack // open containers: object offset+1, or 0 for an array
 	var err error
 next:
 	for {
@@ -45,17 +44,17 @@ next:
 		}
 		switch c := src[i]; c {
 		case '{', '[':
-			if s.body && s.stack.n >= s.maxDepth {
+			if s.body && open.n >= s.maxDepth {
 				return i, s.fail(ErrTooDeep, i, "Nesting too deep: more than %d levels", s.maxDepth)
 			}
 			var id uint32
 			if c == '{' {
 				id = uint32(i) + 1
 			}
-			s.stack.push(id)
+			open.push(id)
 			j := s.ws(i + 1)
 			if j < len(src) && src[j] == c+2 { // '}' or ']'
-				s.stack.pop()
+				open.pop()
 				i = j + 1
 				break
 			}
@@ -89,12 +88,12 @@ next:
 			}
 		}
 		// A value ended at i: close containers until the next value starts.
-		for s.stack.n > base {
+		for open.n > 0 {
 			i = s.ws(i)
 			if i >= len(src) {
 				return i, s.syntax(i, "unexpected end of input")
 			}
-			top := s.stack.top()
+			top := open.top()
 			switch c := src[i]; {
 			case c == ',' && top != 0:
 				if i, err = s.name(s.ws(i+1), top-1); err != nil {
@@ -105,7 +104,7 @@ next:
 				i = s.ws(i + 1)
 				continue next
 			case c == '}' && top != 0, c == ']' && top == 0:
-				s.stack.pop()
+				open.pop()
 				i++
 			case top != 0:
 				return i, s.syntax(i, `expected "," or "}" after object member`)
@@ -332,8 +331,10 @@ func (s *scanner) fail(kind error, off int, format string, args ...any) error {
 	return storedError(s.src, off, format, args...)
 }
 
-// A stack of open containers. The first levels live inline, so scanning a
-// body within the default depth allocates nothing.
+// A stack of open containers. The first levels live inline, so scanning
+// within 64 levels allocates nothing; it is a local of value, since a
+// growing slice inside the scanner would make all the scanner points to
+// escape to the heap.
 type stack struct {
 	n     int
 	small [64]uint32
