@@ -115,6 +115,7 @@ type member struct {
 	used      bool // the stored object had this name
 	keys      int  // actMerge, actReplaceObject: members in the result
 	stored    int  // actMerge: members in the stored object
+	resultOff int  // actMerge, actReplaceObject: offset of the value in the result
 }
 
 // raw returns the name between its quotes.
@@ -296,6 +297,7 @@ func (mg *merger) member(dst, name []byte, m *member, at int) (out []byte, end i
 	switch m.act {
 	case actMerge:
 		dst = append(append(dst, name...), ':')
+		m.resultOff = len(dst)
 		var keys, stored int
 		sub := mg.sub(m)
 		switch {
@@ -320,7 +322,9 @@ func (mg *merger) member(dst, name []byte, m *member, at int) (out []byte, end i
 		if isNull(m.value) {
 			return dst, end, false, err
 		}
-		dst = append(append(dst, name...), ":{"...)
+		dst = append(append(dst, name...), ':')
+		m.resultOff = len(dst)
+		dst = append(dst, '{')
 		for _, sm := range mg.subs[m.lo:m.hi] {
 			if isNull(sm.value) {
 				continue

@@ -1,7 +1,10 @@
 // This file implements SPEC section 6: organization metadata, replaced
-// whole rather than merged, and the rest of the organization document.
+// whole rather than merged, and the rest of the organization document (its
+// tables: internal/rules).
 
 package metapatch
+
+import "github.com/metapatch/metapatch/internal/rules"
 
 // PatchOrganization applies body, a PATCH /api/v2/organizations/{id}
 // request body, to org, a stored organization document, and returns the
@@ -12,26 +15,14 @@ package metapatch
 // PatchOrganization returns nil and a *Error; it never modifies its
 // arguments.
 func PatchOrganization(org, body []byte, opts ...Option) ([]byte, error) {
-	return patchDocument(orgEntity(), org, body, false, opts)
+	e := rules.Organization()
+	return patchDocument(&e, org, body, false, opts)
 }
 
 // CreateOrganization returns the organization document that a POST
 // /api/v2/organizations body stores: PatchOrganization's rules on an empty
 // document, except that id may be given and a root null means absent.
 func CreateOrganization(body []byte, opts ...Option) ([]byte, error) {
-	return patchDocument(orgEntity(), nil, body, true, opts)
-}
-
-func orgEntity() *entity {
-	return &entity{create: "create:organizations", id: "id", prop: orgProp}
-}
-
-func orgProp(name []byte) prop {
-	switch string(name) {
-	case "metadata":
-		return prop{kind: propOrgMetadata, scopes: "update:organizations", meta: metaOrg}
-	case "id":
-		return prop{kind: propReadOnly, scopes: "update:organizations"}
-	}
-	return prop{scopes: "update:organizations"}
+	e := rules.Organization()
+	return patchDocument(&e, nil, body, true, opts)
 }
