@@ -29,22 +29,22 @@ func CreateClient(body []byte, opts ...Option) ([]byte, error) {
 // name of at most 255 characters (for clients, from the documented set
 // only) and a string value of at most 255 characters.
 func stringMember(body []byte, m *member, key []byte, client bool) error {
-	if n := runeCount(m.raw(), m.esc); n > rules.MaxMetaString {
-		return bodyError(ErrInvalidKey, body, m.off, "Property name is too long (%d chars), maximum %d", n, rules.MaxMetaString)
+	if n := runeCount(m.raw(body), m.esc); n > rules.MaxMetaString {
+		return bodyError(ErrInvalidKey, body, int(m.off), "Property name is too long (%d chars), maximum %d", n, rules.MaxMetaString)
 	}
 	if client {
 		for _, c := range string(key) {
 			if !rules.ClientNameChar(c) {
-				return bodyError(ErrInvalidKey, body, m.off, "Invalid property name: %s (character %q is not allowed)", key, string(c))
+				return bodyError(ErrInvalidKey, body, int(m.off), "Invalid property name: %s (character %q is not allowed)", brief(string(key)), string(c))
 			}
 		}
 	}
-	v := m.value
+	v := m.valueIn(body)
 	if v[0] != '"' {
-		return bodyError(ErrNotString, body, m.voff, "Expected type string but found type %s", typeName(v))
+		return bodyError(ErrNotString, body, int(m.voff), "Expected type string but found type %s", typeName(v))
 	}
 	if n := stringLength(v); n > rules.MaxMetaString {
-		return bodyError(ErrValueTooLong, body, m.voff, "String is too long (%d chars), maximum %d", n, rules.MaxMetaString)
+		return bodyError(ErrValueTooLong, body, int(m.voff), "String is too long (%d chars), maximum %d", n, rules.MaxMetaString)
 	}
 	return nil
 }

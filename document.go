@@ -16,12 +16,12 @@ func patchDocument(e *rules.Entity, stored, body []byte, create bool, opts []Opt
 	c := newConfig(opts)
 	var t nameTable
 	t.seed = maphash.MakeSeed()
-	root, spaced, err := parseBody(body, &c, &t)
+	root, n, spaced, err := parseBody(body, &c, &t)
 	if err != nil {
 		return nil, err
 	}
 	var arr [16]member
-	ps := patchObject{obj: uint32(root), members: collect(body, root, arr[:0])}
+	ps := patchObject{obj: uint32(root), members: collect(body, root, memberSlice(arr[:0], n))}
 	if err := checkScopes(e, &c, body, ps.members, create); err != nil {
 		return nil, err
 	}
@@ -29,16 +29,16 @@ func patchDocument(e *rules.Entity, stored, body []byte, create bool, opts []Opt
 	subs := pool[:0] // the members of metadata objects
 	for k := range ps.members {
 		m := &ps.members[k]
-		if create && isNull(m.value) {
+		if create && isNull(m.valueIn(body)) {
 			m.act = actIgnore // on create, a root null means absent
 			continue
 		}
-		key := m.key()
+		key := m.key(body)
 		p := e.Prop(key)
 		switch p.Kind {
 		case rules.ReadOnly:
 			if !create || string(key) != e.ID {
-				return nil, bodyError(ErrReadOnly, body, m.off, "Property %s is read-only", key)
+				return nil, bodyError(ErrReadOnly, body, int(m.off), "Property %s is read-only", brief(string(key)))
 			}
 		case rules.WriteOnly:
 			m.act = actIgnore
@@ -51,16 +51,16 @@ func patchDocument(e *rules.Entity, stored, body []byte, create bool, opts []Opt
 			m.act, m.keepEmpty = actMerge, p.Meta.KeepEmpty()
 			if p.Kind == rules.OrgMetadata {
 				m.act = actReplaceObject
-				if isNull(m.value) {
+				if isNull(m.valueIn(body)) {
 					continue
 				}
 			}
-			if m.value[0] != '{' {
-				return nil, bodyError(ErrNotObject, body, m.voff, "Expected type object but found type %s", typeName(m.value))
+			if m.valueIn(body)[0] != '{' {
+				return nil, bodyError(ErrNotObject, body, int(m.voff), "Expected type object but found type %s", typeName(m.valueIn(body)))
 			}
-			m.lo = len(subs)
-			subs = collect(body, m.voff, subs)
-			m.hi = len(subs)
+			lo := len(subs)
+			subs = collect(body, int(m.voff), subs)
+			m.lo, m.hi = int32(lo), int32(len(subs))
 			if err := checkMetadata(p.Meta, body, subs[m.lo:m.hi]); err != nil {
 				return nil, err
 			}
@@ -79,9 +79,9 @@ func patchDocument(e *rules.Entity, stored, body []byte, create bool, opts []Opt
 		if m.act != actMerge && m.act != actReplaceObject {
 			continue
 		}
-		meta := e.Prop(m.key()).Meta
-		if limit := rules.MaxKeys(meta, m.stored); limit > 0 && m.keys > limit {
-			return nil, newError(ErrTooManyKeys, pathAt(out, m.resultOff),
+		meta := e.Prop(m.key(body)).Meta
+		if limit := rules.MaxKeys(meta, int(m.stored)); limit > 0 && int(m.keys) > limit {
+			return nil, newError(ErrTooManyKeys, pathAt(out, int(m.resultOff)),
 				fmt.Sprintf("Too many properties defined (%d), maximum %d", m.keys, rules.MaxKeys(meta, 0)))
 		}
 	}
@@ -106,8 +106,8 @@ func checkScopes(e *rules.Entity, c *config, body []byte, members []member, crea
 	}
 	for k := range members {
 		m := &members[k]
-		if p := e.Prop(m.key()); !c.has(p.Scopes) {
-			return newError(ErrScope, pathAt(body, m.off), "Insufficient scope, expected any of: "+p.Scopes)
+		if p := e.Prop(m.key(body)); !c.has(p.Scopes) {
+			return newError(ErrScope, pathAt(body, int(m.off)), "Insufficient scope, expected any of: "+p.Scopes)
 		}
 	}
 	return nil
@@ -116,9 +116,9 @@ func checkScopes(e *rules.Entity, c *config, body []byte, members []member, crea
 // checkValue checks a known user property's value against its type,
 // length and pattern (SPEC 4).
 func checkValue(p rules.Prop, body []byte, m *member) error {
-	val := m.value
+	val := m.valueIn(body)
 	fail := func(format string, args ...any) error {
-		return bodyError(ErrInvalidValue, body, m.voff, format, args...)
+		return bodyError(ErrInvalidValue, body, int(m.voff), format, args...)
 	}
 	switch {
 	case p.Type == 0, p.Nullable && isNull(val):
@@ -147,10 +147,10 @@ func checkValue(p rules.Prop, body []byte, m *member) error {
 func checkMetadata(meta rules.Meta, body []byte, members []member) error {
 	for k := range members {
 		m := &members[k]
-		if isNull(m.value) {
+		if isNull(m.valueIn(body)) {
 			continue
 		}
-		key := m.key()
+		key := m.key(body)
 		var err error
 		switch meta {
 		case rules.UserMeta, rules.AppMeta:

@@ -119,7 +119,11 @@ func newError(kind error, path []string, detail string) *Error {
 		e.StatusCode, e.ErrorCode = http.StatusBadRequest, "invalid_body"
 		e.Message = "Payload validation error: '" + detail + "'"
 		if len(path) > 0 {
-			e.Message += " on property " + strings.Join(path, ".")
+			short := make([]string, len(path))
+			for i, p := range path {
+				short[i] = brief(p)
+			}
+			e.Message += " on property " + strings.Join(short, ".")
 		}
 		e.Message += "."
 	}
@@ -142,12 +146,34 @@ func tooLarge(limit int, what string) *Error {
 	return newError(ErrTooLarge, nil, fmt.Sprintf("%s greater than maximum allowed: %d", what, limit))
 }
 
+// brief shortens a decoded name for a message to 64 characters; pointers
+// keep names whole.
+func brief(name string) string {
+	n := 0
+	for i := range name {
+		if n == 64 {
+			return name[:i] + "…"
+		}
+		n++
+	}
+	return name
+}
+
 // pointer joins decoded names and indices into an RFC 6901 JSON Pointer.
 func pointer(path []string) string {
 	var b strings.Builder
 	for _, p := range path {
 		b.WriteByte('/')
-		b.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(p))
+		for i := range len(p) {
+			switch p[i] {
+			case '~':
+				b.WriteString("~0")
+			case '/':
+				b.WriteString("~1")
+			default:
+				b.WriteByte(p[i])
+			}
+		}
 	}
 	return b.String()
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/metapatch/metapatch"
+	"github.com/metapatch/metapatch/internal/reference"
 )
 
 var update = flag.Bool("update", false, "rewrite the want files of the golden cases (never their inputs)")
@@ -153,6 +154,57 @@ func apply(kind string, stored, patch []byte, opts []metapatch.Option) ([]byte, 
 	}
 }
 
+// reference returns the options as the reference model takes them.
+func (o options) reference() reference.Options {
+	r := reference.Options{MaxBytes: o.MaxBytes, MaxDepth: o.MaxDepth}
+	if o.Scopes != nil {
+		r.Scoped = true
+		for _, s := range *o.Scopes {
+			r.Scopes = append(r.Scopes, strings.Fields(s)...)
+		}
+	}
+	return r
+}
+
+// applyReference is apply on the reference model.
+func applyReference(kind string, stored, patch []byte, o reference.Options) ([]byte, error) {
+	switch {
+	case kind == "merge":
+		return reference.Merge(stored, patch, o)
+	case kind == "user" && stored == nil:
+		return reference.CreateUser(patch, o)
+	case kind == "user":
+		return reference.PatchUser(stored, patch, o)
+	case kind == "client" && stored == nil:
+		return reference.CreateClient(patch, o)
+	case kind == "client":
+		return reference.PatchClient(stored, patch, o)
+	case kind == "org" && stored == nil:
+		return reference.CreateOrganization(patch, o)
+	default:
+		return reference.PatchOrganization(stored, patch, o)
+	}
+}
+
+// agree checks that the library and the reference model give the same
+// bytes, or errors wrapping the same sentinel with the same status.
+func agree(t testing.TB, got []byte, err error, ref []byte, rerr error) {
+	t.Helper()
+	var e, re *metapatch.Error
+	switch {
+	case err == nil && rerr == nil:
+		if !bytes.Equal(got, ref) {
+			t.Errorf("library and reference disagree:\nlibrary   %s\nreference %s", got, ref)
+		}
+	case err != nil && rerr != nil:
+		if !errors.As(err, &e) || !errors.As(rerr, &re) || e.Err != re.Err || e.StatusCode != re.StatusCode {
+			t.Errorf("library error %v (%v), reference error %v (%v)", err, e.StatusCode, rerr, re.StatusCode)
+		}
+	default:
+		t.Errorf("library: %q, %v; reference: %q, %v", got, err, ref, rerr)
+	}
+}
+
 func TestGolden(t *testing.T) {
 	for _, c := range loadGoldenCases(t) {
 		t.Run(c.name, func(t *testing.T) {
@@ -161,6 +213,8 @@ func TestGolden(t *testing.T) {
 			if !bytes.Equal(stored, c.stored) || !bytes.Equal(patch, c.patch) {
 				t.Fatal("the call modified its arguments")
 			}
+			ref, rerr := applyReference(c.kind, c.stored, c.patch, c.opts.reference())
+			agree(t, got, err, ref, rerr)
 			wantPath := filepath.Join(c.dir, "want.json")
 			errPath := filepath.Join(c.dir, "want-error.json")
 			if *update {

@@ -23,12 +23,12 @@ func Merge(stored, patch []byte, opts ...Option) ([]byte, error) {
 	c := newConfig(opts)
 	var t nameTable
 	t.seed = maphash.MakeSeed()
-	root, spaced, err := parseBody(patch, &c, &t)
+	root, n, spaced, err := parseBody(patch, &c, &t)
 	if err != nil {
 		return nil, err
 	}
 	var arr [16]member
-	ps := patchObject{obj: uint32(root), members: collect(patch, root, arr[:0])}
+	ps := patchObject{obj: uint32(root), members: collect(patch, root, memberSlice(arr[:0], n))}
 	mg, at, err := openStored(stored, &t, spaced, nil)
 	if err != nil {
 		return nil, err
@@ -49,31 +49,31 @@ func Merge(stored, patch []byte, opts ...Option) ([]byte, error) {
 
 // parseBody validates an untrusted body completely (size, syntax, UTF-8,
 // duplicate names at any depth, depth), requires an object at its root, and
-// returns the offset of that object and whether the body has white space
-// to strip when its values are copied.
-func parseBody(body []byte, c *config, t *nameTable) (int, bool, error) {
+// returns the offset of that object, its number of members, and whether the
+// body has white space to strip when its values are copied.
+func parseBody(body []byte, c *config, t *nameTable) (root, members int, spaced bool, err error) {
 	if len(body) > c.maxBytes {
-		return 0, false, tooLarge(c.maxBytes, "Payload content length")
+		return 0, 0, false, tooLarge(c.maxBytes, "Payload content length")
 	}
 	t.body = body
 	s := scanner{src: body, body: true, maxDepth: c.maxDepth, names: t}
 	if bytes.HasPrefix(body, []byte("\uFEFF")) {
-		return 0, false, s.syntax(0, "byte-order mark")
+		return 0, 0, false, s.syntax(0, "byte-order mark")
 	}
 	start, _, err := s.document()
 	if err != nil {
-		return 0, false, err
+		return 0, 0, false, err
 	}
 	if body[start] != '{' {
-		return 0, false, bodyError(ErrNotObject, body, start, "Expected type object but found type %s", typeName(body[start:]))
+		return 0, 0, false, bodyError(ErrNotObject, body, start, "Expected type object but found type %s", typeName(body[start:]))
 	}
-	return start, s.spaced, nil
+	return start, s.rootNames, s.spaced, nil
 }
 
 // openStored prepares the walk of a stored document and returns the offset
 // of its root object, or -1 when the document is absent.
 func openStored(stored []byte, t *nameTable, bodySpaced bool, subs []member) (merger, int, error) {
-	mg := merger{st: scanner{src: stored}, t: t, bodySpaced: bodySpaced, subs: subs}
+	mg := merger{st: scanner{src: stored}, body: t.body, t: t, bodySpaced: bodySpaced, subs: subs}
 	t.stored = stored
 	if len(stored) > maxInput {
 		return mg, 0, tooLarge(maxInput, "Stored document length")
@@ -102,31 +102,32 @@ const (
 	actReplaceObject               // sub without its null members replaces it; {} removes it
 )
 
-// A member is one member of an object in the body.
+// A member is one member of an object in the body, as offsets into the
+// body: 40 bytes, since a hostile body may hold millions of them.
 type member struct {
-	name      []byte // the name as spelled in the body, quotes included
-	esc       bool   // the name has escapes
-	value     []byte // the value as in the body (valid JSON)
-	off       int    // offset of the name in the body
-	voff      int    // offset of the value in the body
-	act       action
-	keepEmpty bool // actMerge: an empty result is written as {} (else removed)
-	lo, hi    int  // actMerge, actReplaceObject: the value's members, merger.subs[lo:hi]
-	used      bool // the stored object had this name
-	keys      int  // actMerge, actReplaceObject: members in the result
-	stored    int  // actMerge: members in the stored object
-	resultOff int  // actMerge, actReplaceObject: offset of the value in the result
+	off, nameEnd   int32 // body[off:nameEnd]: the name, quotes included
+	voff, valueEnd int32 // body[voff:valueEnd]: the value (valid JSON)
+	lo, hi         int32 // actMerge, actReplaceObject: the value's members, merger.subs[lo:hi]
+	keys, stored   int32 // actMerge, actReplaceObject: members in the result; in the stored object
+	resultOff      int32 // actMerge, actReplaceObject: offset of the value in the result
+	esc            bool  // the name has escapes
+	used           bool  // the stored object had this name
+	keepEmpty      bool  // actMerge: an empty result is written as {} (else removed)
+	act            action
 }
 
+func (m *member) nameIn(body []byte) []byte  { return body[m.off:m.nameEnd] }
+func (m *member) valueIn(body []byte) []byte { return body[m.voff:m.valueEnd] }
+
 // raw returns the name between its quotes.
-func (m *member) raw() []byte { return m.name[1 : len(m.name)-1] }
+func (m *member) raw(body []byte) []byte { return body[m.off+1 : m.nameEnd-1] }
 
 // key returns the decoded name.
-func (m *member) key() []byte {
+func (m *member) key(body []byte) []byte {
 	if !m.esc {
-		return m.raw()
+		return m.raw(body)
 	}
-	return []byte(decodeString(m.raw()))
+	return []byte(decodeString(m.raw(body)))
 }
 
 // A patchObject is an object of the body, as the list of its members.
@@ -145,7 +146,7 @@ func collect(src []byte, open int, dst []member) []member {
 		ne, esc := skipString(src, i)
 		j := skipWS(src, skipWS(src, ne)+1)
 		ve := skipValue(src, j)
-		dst = append(dst, member{name: src[i:ne], esc: esc, value: src[j:ve], off: i, voff: j})
+		dst = append(dst, member{off: int32(i), nameEnd: int32(ne), voff: int32(j), valueEnd: int32(ve), esc: esc})
 		i = skipWS(src, ve)
 		if src[i] != ',' {
 			return dst
@@ -154,12 +155,21 @@ func collect(src []byte, open int, dst []member) []member {
 	}
 }
 
+// memberSlice returns buf, or a slice with room for n members when buf has
+// less: the body's root is collected with one allocation at most.
+func memberSlice(buf []member, n int) []member {
+	if n <= cap(buf) {
+		return buf
+	}
+	return make([]member, 0, n)
+}
+
 // find returns the member named raw (a name between quotes, hashed as h),
 // or nil.
 func (p *patchObject) find(t *nameTable, h uint64, raw []byte, esc bool) *member {
 	if len(p.members) <= 8 {
 		for k := range p.members {
-			if m := &p.members[k]; sameName(m.raw(), m.esc, raw, esc) {
+			if m := &p.members[k]; sameName(m.raw(t.body), m.esc, raw, esc) {
 				return m
 			}
 		}
@@ -169,7 +179,7 @@ func (p *patchObject) find(t *nameTable, h uint64, raw []byte, esc bool) *member
 	if off < 0 {
 		return nil
 	}
-	k, _ := slices.BinarySearchFunc(p.members, off-1, func(m member, off int) int { return m.off - off })
+	k, _ := slices.BinarySearchFunc(p.members, int32(off-1), func(m member, off int32) int { return int(m.off - off) })
 	return &p.members[k]
 }
 
@@ -177,6 +187,7 @@ func (p *patchObject) find(t *nameTable, h uint64, raw []byte, esc bool) *member
 // result of applying a body's members to it.
 type merger struct {
 	st         scanner // over the stored document
+	body       []byte
 	t          *nameTable
 	bodySpaced bool     // the body has white space to strip from its values
 	subs       []member // the members of the body's metadata objects
@@ -224,7 +235,7 @@ func (mg *merger) object(dst []byte, at int, ps *patchObject) (out []byte, end, 
 			name, raw := src[i:ne], src[i+1:ne-1]
 			h := mg.t.hash(raw, esc)
 			if !mg.t.insert(h, obj, i+1, ne-1, esc) {
-				return nil, 0, 0, 0, storedError(src, i, "duplicate property name %s", decodeString(raw))
+				return nil, 0, 0, 0, storedError(src, i, "duplicate property name %s", brief(decodeString(raw)))
 			}
 			j := skipWS(src, ne)
 			if j >= len(src) || src[j] != ':' {
@@ -276,7 +287,7 @@ func (mg *merger) object(dst []byte, at int, ps *patchObject) (out []byte, end, 
 			dst = append(dst, ',')
 		}
 		var wrote bool
-		if dst, _, wrote, err = mg.member(dst, m.name, m, -1); err != nil {
+		if dst, _, wrote, err = mg.member(dst, m.nameIn(mg.body), m, -1); err != nil {
 			return nil, 0, 0, 0, err
 		}
 		if wrote {
@@ -297,7 +308,7 @@ func (mg *merger) member(dst, name []byte, m *member, at int) (out []byte, end i
 	switch m.act {
 	case actMerge:
 		dst = append(append(dst, name...), ':')
-		m.resultOff = len(dst)
+		m.resultOff = int32(len(dst))
 		var keys, stored int
 		sub := mg.sub(m)
 		switch {
@@ -305,7 +316,7 @@ func (mg *merger) member(dst, name []byte, m *member, at int) (out []byte, end i
 			dst, end, keys, stored, err = mg.object(dst, at, &sub)
 		case at >= 0 && len(sub.members) > 0 && src[at] != 'n':
 			if end, err = mg.skipStored(at); err == nil {
-				err = storedError(src, at, "%s is not an object", decodeString(name[1:len(name)-1]))
+				err = storedError(src, at, "%s is not an object", brief(decodeString(name[1:len(name)-1])))
 			}
 		default: // a clear, or nothing (null) stored
 			if at >= 0 {
@@ -313,26 +324,26 @@ func (mg *merger) member(dst, name []byte, m *member, at int) (out []byte, end i
 			}
 			dst, _, keys, _, _ = mg.object(dst, -1, &sub)
 		}
-		m.keys, m.stored = keys, stored
+		m.keys, m.stored = int32(keys), int32(stored)
 		return dst, end, keys > 0 || m.keepEmpty, err
 	case actReplaceObject:
 		if at >= 0 {
 			end, err = mg.skipStored(at)
 		}
-		if isNull(m.value) {
+		if isNull(m.valueIn(mg.body)) {
 			return dst, end, false, err
 		}
 		dst = append(append(dst, name...), ':')
-		m.resultOff = len(dst)
+		m.resultOff = int32(len(dst))
 		dst = append(dst, '{')
 		for _, sm := range mg.subs[m.lo:m.hi] {
-			if isNull(sm.value) {
+			if isNull(sm.valueIn(mg.body)) {
 				continue
 			}
 			if m.keys > 0 {
 				dst = append(dst, ',')
 			}
-			dst = mg.appendBody(append(append(dst, sm.name...), ':'), sm.value)
+			dst = mg.appendBody(append(append(dst, sm.nameIn(mg.body)...), ':'), sm.valueIn(mg.body))
 			m.keys++
 		}
 		return append(dst, '}'), end, m.keys > 0, err
@@ -340,10 +351,11 @@ func (mg *merger) member(dst, name []byte, m *member, at int) (out []byte, end i
 		if at >= 0 {
 			end, err = mg.skipStored(at)
 		}
-		if isNull(m.value) {
+		v := m.valueIn(mg.body)
+		if isNull(v) {
 			return dst, end, false, err
 		}
-		dst = mg.appendBody(append(append(dst, name...), ':'), m.value)
+		dst = mg.appendBody(append(append(dst, name...), ':'), v)
 		return dst, end, true, err
 	}
 }

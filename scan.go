@@ -24,11 +24,12 @@ const storedTag = 1 << 31
 // names at any depth, nesting at most maxDepth. A stored-document scanner
 // only checks syntax and UTF-8 below the levels that the merge walks itself.
 type scanner struct {
-	src      []byte
-	body     bool
-	maxDepth int
-	names    *nameTable // body scanners record every name here
-	spaced   bool       // some scanned value had insignificant white space
+	src       []byte
+	body      bool
+	maxDepth  int
+	names     *nameTable // body scanners record every name here
+	spaced    bool       // some scanned value had insignificant white space
+	rootNames int        // names of the outermost object scanned
 }
 
 // value scans the value that starts at src[i] (no leading white space) and
@@ -61,6 +62,9 @@ next:
 			if c == '[' {
 				i = j
 				continue next
+			}
+			if open.n == 1 {
+				s.rootNames++
 			}
 			if i, err = s.name(j, id-1); err != nil {
 				return i, err
@@ -96,6 +100,9 @@ next:
 			top := open.top()
 			switch c := src[i]; {
 			case c == ',' && top != 0:
+				if open.n == 1 {
+					s.rootNames++
+				}
 				if i, err = s.name(s.ws(i+1), top-1); err != nil {
 					return i, err
 				}
@@ -131,7 +138,7 @@ func (s *scanner) name(i int, obj uint32) (int, error) {
 	if s.body {
 		raw := src[i+1 : end-1]
 		if !s.names.insert(s.names.hash(raw, esc), obj, i+1, end-1, esc) {
-			return i, s.fail(ErrDuplicateKey, i, "Duplicate property name: %s", decodeString(raw))
+			return i, s.fail(ErrDuplicateKey, i, "Duplicate property name: %s", brief(decodeString(raw)))
 		}
 	}
 	j := s.ws(end)
@@ -378,9 +385,10 @@ type nameTable struct {
 	stored []byte
 }
 
-// A slot records a name src[start:end&^escBit] of the object with id obj;
-// hash 0 marks an empty slot.
-type slot struct{ hash, obj, start, end uint32 }
+// A slot records the name that starts at src[start&^escBit] (after its
+// quote) in the object with id obj; hash 0 marks an empty slot. The name's
+// end is found again only when hashes match.
+type slot struct{ hash, obj, start uint32 }
 
 const escBit = 1 << 31
 
@@ -417,7 +425,9 @@ func (t *nameTable) raw(e *slot) []byte {
 	if e.obj&storedTag != 0 {
 		src = t.stored
 	}
-	return src[e.start : e.end&^escBit]
+	start := int(e.start &^ escBit)
+	end, _ := skipString(src, start-1)
+	return src[start : end-1]
 }
 
 // insert records the name src[start:end] of object obj (src is the body, or
@@ -438,15 +448,15 @@ func (t *nameTable) insert(h uint64, obj uint32, start, end int, esc bool) bool 
 	for k := hv & mask; ; k = (k + 1) & mask {
 		e := &sl[k]
 		if e.hash == 0 {
-			fin := uint32(end)
+			at := uint32(start)
 			if esc {
-				fin |= escBit
+				at |= escBit
 			}
-			*e = slot{hv, obj, uint32(start), fin}
+			*e = slot{hv, obj, at}
 			t.n++
 			return true
 		}
-		if e.hash == hv && e.obj == obj && sameName(t.raw(e), e.end&escBit != 0, raw, esc) {
+		if e.hash == hv && e.obj == obj && sameName(t.raw(e), e.start&escBit != 0, raw, esc) {
 			return false
 		}
 	}
@@ -463,8 +473,8 @@ func (t *nameTable) lookup(h uint64, obj uint32, raw []byte, esc bool) int {
 		if e.hash == 0 {
 			return -1
 		}
-		if e.hash == hv && e.obj == obj && sameName(t.raw(e), e.end&escBit != 0, raw, esc) {
-			return int(e.start)
+		if e.hash == hv && e.obj == obj && sameName(t.raw(e), e.start&escBit != 0, raw, esc) {
+			return int(e.start &^ escBit)
 		}
 	}
 }

@@ -29,12 +29,12 @@ func CreateUser(body []byte, opts ...Option) ([]byte, error) {
 // root name must not be reserved.
 func userNames(body []byte, m *member, key []byte, app bool) error {
 	if app && rules.ReservedAppName(key) {
-		return bodyError(ErrReservedKey, body, m.off, "Reserved property name: %s", key)
+		return bodyError(ErrReservedKey, body, int(m.off), "Reserved property name: %s", brief(string(key)))
 	}
-	if dottedName(m.raw(), m.esc) {
-		return bodyError(ErrInvalidKey, body, m.off, "Invalid property name: %s (names must not contain . or $)", key)
+	if dottedName(m.raw(body), m.esc) {
+		return bodyError(ErrInvalidKey, body, int(m.off), "Invalid property name: %s (names must not contain . or $)", brief(string(key)))
 	}
-	v := m.value
+	v := m.valueIn(body)
 	for i := 0; i < len(v); {
 		if v[i] != '"' {
 			i++
@@ -42,7 +42,7 @@ func userNames(body []byte, m *member, key []byte, app bool) error {
 		}
 		j, esc := skipString(v, i)
 		if k := skipWS(v, j); k < len(v) && v[k] == ':' && dottedName(v[i+1:j-1], esc) {
-			return bodyError(ErrInvalidKey, body, m.voff+i, "Invalid property name: %s (names must not contain . or $)", decodeString(v[i+1:j-1]))
+			return bodyError(ErrInvalidKey, body, int(m.voff)+i, "Invalid property name: %s (names must not contain . or $)", brief(decodeString(v[i+1:j-1])))
 		}
 		i = j
 	}

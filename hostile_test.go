@@ -1,0 +1,151 @@
+package metapatch_test
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/metapatch/metapatch"
+)
+
+// hostileCase is an input an attacker or a broken client would send.
+// Memory is bounded by bytes allocated per call (perInput × the input size
+// + fixed); time is bounded by the benchmarks (BenchmarkManyMembers shows
+// duplicate detection is linear), not by wall-clock assertions, which are
+// unreliable on shared machines.
+type hostileCase struct {
+	name     string
+	kind     string // merge or user
+	stored   []byte
+	body     []byte
+	want     error // nil: success
+	perInput int   // bytes allocated per input byte, at most
+	fixed    int   // plus this
+	same     bool  // a success returns the body exactly (it is compact)
+}
+
+func hostileCases() []hostileCase {
+	const mib = 1 << 20
+	limit := 16 * mib
+	bigString := func(n int) []byte { // {"a":"xxx..."} of exactly n bytes
+		return []byte(`{"a":"` + strings.Repeat("x", n-8) + `"}`)
+	}
+	members := func(n int, extra string) []byte {
+		var b strings.Builder
+		b.WriteString("{")
+		for i := range n {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			fmt.Fprintf(&b, `"member%d":%d`, i, i)
+		}
+		b.WriteString(extra + "}")
+		return []byte(b.String())
+	}
+	longName := strings.Repeat("n", mib)
+	syntax := func(name, body string) hostileCase {
+		return hostileCase{name: name, kind: "merge", body: []byte(body), want: metapatch.ErrSyntax, fixed: 64 << 10}
+	}
+	cases := []hostileCase{
+		{name: "10 MB of [", kind: "merge", body: bytes.Repeat([]byte("["), 10*mib), want: metapatch.ErrTooDeep, fixed: 64 << 10},
+		{name: `10 MB of {"a":`, kind: "merge", body: bytes.Repeat([]byte(`{"a":`), 2*mib), want: metapatch.ErrTooDeep, fixed: 64 << 10},
+		{name: "10 MB of [ as a user body", kind: "user", body: append([]byte(`{"user_metadata":`), bytes.Repeat([]byte("["), 10*mib)...), want: metapatch.ErrTooDeep, fixed: 64 << 10},
+		{name: "body one byte over the limit", kind: "merge", body: bigString(limit + 1), want: metapatch.ErrTooLarge, fixed: 64 << 10},
+		{name: "body at the limit", kind: "merge", body: bigString(limit), perInput: 1, fixed: 64 << 10, same: true},
+		{name: "invalid UTF-8 in a name", kind: "merge", body: []byte("{\"a\xffb\":1}"), want: metapatch.ErrSyntax, fixed: 64 << 10},
+		{name: "invalid UTF-8 in a value", kind: "merge", body: []byte("{\"a\":\"\xfe\"}"), want: metapatch.ErrSyntax, fixed: 64 << 10},
+		{name: "invalid UTF-8 in the stored document", kind: "merge", stored: []byte("{\"s\":\"\xff\"}"), body: []byte(`{"a":1}`), want: metapatch.ErrStoredDocument, fixed: 64 << 10},
+		{name: "truncated UTF-8 sequence", kind: "merge", body: []byte("{\"a\":\"\xe2\x82\"}"), want: metapatch.ErrSyntax, fixed: 64 << 10},
+		{name: "overlong 2-byte /", kind: "merge", body: []byte("{\"a\":\"\xc0\xaf\"}"), want: metapatch.ErrSyntax, fixed: 64 << 10},
+		{name: "overlong 3-byte /", kind: "merge", body: []byte("{\"a\":\"\xe0\x80\xaf\"}"), want: metapatch.ErrSyntax, fixed: 64 << 10},
+		{name: "overlong 4-byte /", kind: "merge", body: []byte("{\"a\":\"\xf0\x80\x80\xaf\"}"), want: metapatch.ErrSyntax, fixed: 64 << 10},
+		{name: "overlong quote in a name", kind: "merge", body: []byte("{\"a\xc0\xa2\":1}"), want: metapatch.ErrSyntax, fixed: 64 << 10},
+		{name: "surrogate encoded in UTF-8", kind: "merge", body: []byte("{\"a\":\"\xed\xa0\x80\"}"), want: metapatch.ErrSyntax, fixed: 64 << 10},
+		{name: "code point past U+10FFFF", kind: "merge", body: []byte("{\"a\":\"\xf4\x90\x80\x80\"}"), want: metapatch.ErrSyntax, fixed: 64 << 10},
+		{name: `\u0000 in a name`, kind: "merge", body: []byte(`{"a\u0000":1,"a":2}`), perInput: 2, fixed: 64 << 10, same: true},
+		{name: "lone high surrogate in a body", kind: "merge", body: []byte(`{"a":"\ud800"}`), want: metapatch.ErrSyntax, fixed: 64 << 10},
+		{name: "lone low surrogate in a body name", kind: "merge", body: []byte(`{"\udc00":1}`), want: metapatch.ErrSyntax, fixed: 64 << 10},
+		{name: "reversed surrogate pair in a body", kind: "merge", body: []byte(`{"a":"\ude00\ud83d"}`), want: metapatch.ErrSyntax, fixed: 64 << 10},
+		{name: "lone surrogate in a stored document", kind: "merge", stored: []byte(`{"\ud800":"\udfff"}`), body: []byte(`{"a":1}`), perInput: 2, fixed: 64 << 10},
+		syntax("NaN", `{"a":NaN}`),
+		syntax("Infinity", `{"a":Infinity}`),
+		syntax("-Infinity", `{"a":-Infinity}`),
+		syntax("+1", `{"a":+1}`),
+		syntax("01", `{"a":01}`),
+		syntax("1.", `{"a":1.}`),
+		syntax(".5", `{"a":.5}`),
+		syntax("-", `{"a":-}`),
+		syntax("1e", `{"a":1e}`),
+		syntax("hex", `{"a":0x10}`),
+		syntax("trailing comma in an object", `{"a":1,}`),
+		syntax("trailing comma in an array", `{"a":[1,]}`),
+		syntax("line comment", "{\"a\":1 // c\n}"),
+		syntax("block comment", `{/* c */"a":1}`),
+		syntax("byte-order mark", "\ufeff{\"a\":1}"),
+		syntax("two top-level values", `{"a":1} {"b":2}`),
+		syntax("raw NUL in a string", "{\"a\":\"\x00\"}"),
+		syntax("raw newline in a string", "{\"a\":\"x\ny\"}"),
+		syntax("raw unit separator in a name", "{\"\x1f\":1}"),
+		syntax("single quotes", `{'a':1}`),
+		syntax("unquoted name", `{a:1}`),
+		syntax("invalid escape", `{"a":"\x"}`),
+		syntax("short unicode escape", `{"a":"\u12"}`),
+		syntax("True", `{"a":True}`),
+		syntax("empty", ``),
+		syntax("only white space", " \n\t "),
+		{name: "100,000 members", kind: "merge", body: members(100_000, ""), perInput: 12, fixed: 1 << 20, same: true},
+		{name: "100,000 members, the last one a duplicate", kind: "merge", body: members(100_000, `,"member7":0`), want: metapatch.ErrDuplicateKey, perInput: 12, fixed: 1 << 20},
+		{name: "100,000 stored members, one a duplicate", kind: "merge", stored: members(100_000, `,"\u006dember99999":0`), body: []byte(`{"x":1}`), want: metapatch.ErrStoredDocument, perInput: 12, fixed: 1 << 20},
+		{name: "a 1 MB name", kind: "merge", body: []byte(`{"` + longName + `":1}`), perInput: 2, fixed: 64 << 10, same: true},
+		{name: "a 1 MB name twice", kind: "merge", body: []byte(`{"` + longName + `":1,"` + longName + `":2}`), want: metapatch.ErrDuplicateKey, perInput: 4, fixed: 64 << 10},
+		{name: "a 1 MB escaped name", kind: "merge", body: []byte(`{"` + strings.Repeat(`\u0061`, mib/6) + `":1}`), perInput: 2, fixed: 64 << 10, same: true},
+		{name: "a number with 100,000 digits", kind: "merge", body: []byte(`{"n":` + strings.Repeat("9", 100_000) + `.5e-99999}`), perInput: 2, fixed: 64 << 10, same: true},
+		{name: "duplicate names: é and \\u00e9", kind: "merge", body: []byte(`{"é":1,"\u00e9":2}`), want: metapatch.ErrDuplicateKey, fixed: 64 << 10},
+		{name: "duplicate names: an emoji and its surrogate pair", kind: "merge", body: []byte(`{"😀":1,"\ud83d\ude00":2}`), want: metapatch.ErrDuplicateKey, fixed: 64 << 10},
+		{name: "duplicate names: \\/ and /", kind: "merge", body: []byte(`{"\/":1,"/":2}`), want: metapatch.ErrDuplicateKey, fixed: 64 << 10},
+		{name: "duplicate names: \\u0041 and \\u0061 are not", kind: "merge", body: []byte(`{"\u0041":1,"\u0061":2}`), perInput: 2, fixed: 64 << 10, same: true},
+		{name: "escaped password never stored", kind: "user", body: []byte(`{"pass\u0077ord":"hunter2","\u0070assword":"x"}`), want: metapatch.ErrDuplicateKey, fixed: 64 << 10},
+		{name: "forged escaped user_id", kind: "user", body: []byte(`{"user\u005fid":"auth0|admin"}`), want: metapatch.ErrReadOnly, fixed: 64 << 10},
+	}
+	return cases
+}
+
+func TestHostileInputs(t *testing.T) {
+	for _, tc := range hostileCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			call := func() ([]byte, error) {
+				if tc.kind == "user" {
+					return metapatch.PatchUser(tc.stored, tc.body)
+				}
+				return metapatch.Merge(tc.stored, tc.body)
+			}
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			got, err := call()
+			runtime.ReadMemStats(&after)
+			switch {
+			case tc.want == nil && err != nil:
+				t.Fatalf("unexpected error: %v", err)
+			case tc.want != nil && !errors.Is(err, tc.want):
+				t.Fatalf("got %v, want %v", err, tc.want)
+			case tc.want != nil && got != nil:
+				t.Fatalf("a document with the error")
+			}
+			var e *metapatch.Error
+			if err != nil && !errors.As(err, &e) {
+				t.Fatalf("error %T is not a *metapatch.Error", err)
+			}
+			if tc.same && !bytes.Equal(got, tc.body) {
+				t.Errorf("result differs from the (compact) body")
+			}
+			size := len(tc.body) + len(tc.stored)
+			if alloc := int(after.TotalAlloc - before.TotalAlloc); alloc > tc.perInput*size+tc.fixed {
+				t.Errorf("allocated %d bytes for %d input bytes; bound %d", alloc, size, tc.perInput*size+tc.fixed)
+			}
+		})
+	}
+}
