@@ -1,0 +1,93 @@
+// Package bench compares metapatch.Merge, in one run, with the libraries a
+// Go developer would reach for: evanphx/json-patch's RFC 7396 MergePatch
+// and a per-key sjson loop. It is a module of its own so that importers of
+// metapatch never download them.
+package bench
+
+import (
+	"strings"
+	"testing"
+
+	jsonpatch "github.com/evanphx/json-patch/v5"
+	"github.com/metapatch/metapatch"
+	"github.com/metapatch/metapatch/internal/benchdata"
+	"github.com/tidwall/gjson"
+	"github.com/tidwall/sjson"
+)
+
+var sizes = []struct {
+	name string
+	n    int
+}{{"1KiB", 1 << 10}, {"16KiB", 16 << 10}, {"256KiB", 256 << 10}, {"1MiB", 1 << 20}}
+
+func BenchmarkCompare(b *testing.B) {
+	for _, size := range sizes {
+		stored, patch := benchdata.Metadata(size.n)
+		for _, alt := range []struct {
+			name string
+			f    func(stored, patch []byte) ([]byte, error)
+		}{
+			{"metapatch", func(s, p []byte) ([]byte, error) { return metapatch.Merge(s, p) }},
+			{"json-patch", jsonpatch.MergePatch},
+			{"sjson-loop", sjsonLoop},
+		} {
+			b.Run(size.name+"/"+alt.name, func(b *testing.B) {
+				if _, err := alt.f(stored, patch); err != nil {
+					b.Fatal(err)
+				}
+				b.SetBytes(int64(len(stored) + len(patch)))
+				b.ReportAllocs()
+				for b.Loop() {
+					alt.f(stored, patch)
+				}
+			})
+		}
+	}
+}
+
+// sjsonLoop applies each root member of the patch with sjson: null deletes,
+// anything else is set raw. Names are escaped for sjson's path syntax.
+func sjsonLoop(stored, patch []byte) ([]byte, error) {
+	out := append([]byte(nil), stored...)
+	var err error
+	gjson.ParseBytes(patch).ForEach(func(k, v gjson.Result) bool {
+		path := escaper.Replace(k.String())
+		if v.Type == gjson.Null {
+			out, err = sjson.DeleteBytes(out, path)
+		} else {
+			out, err = sjson.SetRawBytes(out, path, []byte(v.Raw))
+		}
+		return err == nil
+	})
+	return out, err
+}
+
+var escaper = strings.NewReplacer(".", `\.`, "*", `\*`, "?", `\?`, "|", `\|`, "#", `\#`, "@", `\@`, ":", `\:`)
+
+// TestSameJob checks what the alternatives compute on the benchmark data:
+// the sjson loop gives Auth0's result; json-patch (RFC 7396) merges the
+// replaced record deeply instead of replacing it, keeping its old members.
+func TestSameJob(t *testing.T) {
+	stored, patch := benchdata.Metadata(16 << 10)
+	want, err := metapatch.Merge(stored, patch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := sjsonLoop(stored, patch)
+	if err != nil || !jsonEqual(t, want, got) {
+		t.Errorf("sjson loop: %v, or a different document", err)
+	}
+	got, err = jsonpatch.MergePatch(stored, patch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if jsonEqual(t, want, got) {
+		t.Error("json-patch gave Auth0's result; the data no longer shows the difference")
+	}
+	if a := gjson.GetBytes(got, "record_1.active"); !a.Exists() {
+		t.Error("json-patch: record_1 was replaced, not merged deeply")
+	}
+	if a := gjson.GetBytes(want, "record_1.active"); a.Exists() {
+		t.Error("metapatch: record_1 was merged, not replaced")
+	}
+}

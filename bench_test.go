@@ -1,0 +1,110 @@
+package metapatch_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/metapatch/metapatch"
+	"github.com/metapatch/metapatch/internal/benchdata"
+	"github.com/tidwall/gjson"
+)
+
+var benchSizes = []struct {
+	name string
+	n    int
+}{{"1KiB", 1 << 10}, {"16KiB", 16 << 10}, {"256KiB", 256 << 10}, {"1MiB", 1 << 20}}
+
+// BenchmarkMerge compares, in one run, Merge with what a Go developer would
+// write instead (encoding/json into map[string]any, merge, marshal: what
+// supabase/auth does) and with the floor (gjson.ValidBytes over both inputs
+// and one copy of the result). bench/ adds evanphx/json-patch and sjson.
+func BenchmarkMerge(b *testing.B) {
+	for _, size := range benchSizes {
+		stored, patch := benchdata.Metadata(size.n)
+		benchMergeShapes(b, size.name, stored, patch)
+	}
+	stored, patch := benchdata.Wide(1 << 20)
+	benchMergeShapes(b, "1MiB-wide", stored, patch)
+}
+
+func benchMergeShapes(b *testing.B, name string, stored, patch []byte) {
+	for _, alt := range []struct {
+		name string
+		f    func(stored, patch []byte) ([]byte, error)
+	}{
+		{"metapatch", func(s, p []byte) ([]byte, error) { return metapatch.Merge(s, p) }},
+		{"encoding-json-map", mapMerge},
+		{"floor", floor},
+	} {
+		b.Run(name+"/"+alt.name, func(b *testing.B) {
+			if _, err := alt.f(stored, patch); err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(len(stored) + len(patch)))
+			b.ReportAllocs()
+			for b.Loop() {
+				alt.f(stored, patch)
+			}
+		})
+	}
+}
+
+// mapMerge is the root-level merge through encoding/json and a Go map.
+func mapMerge(stored, patch []byte) ([]byte, error) {
+	var s, p map[string]any
+	if err := json.Unmarshal(stored, &s); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(patch, &p); err != nil {
+		return nil, err
+	}
+	for k, v := range p {
+		if v == nil {
+			delete(s, k)
+		} else {
+			s[k] = v
+		}
+	}
+	return json.Marshal(s)
+}
+
+// floor is the least any validating merge must do: validate both inputs
+// and copy out one result.
+func floor(stored, patch []byte) ([]byte, error) {
+	if !gjson.ValidBytes(stored) || !gjson.ValidBytes(patch) {
+		return nil, fmt.Errorf("invalid")
+	}
+	out := make([]byte, 0, len(stored)+len(patch))
+	return append(append(out, stored...), patch...), nil
+}
+
+func BenchmarkPatchUser(b *testing.B) {
+	user, body := benchdata.User()
+	if _, err := metapatch.PatchUser(user, body); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(user) + len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		metapatch.PatchUser(user, body)
+	}
+}
+
+// BenchmarkManyMembers validates bodies of 10,000 and 100,000 members:
+// duplicate detection must stay linear (compare ns/op per member).
+func BenchmarkManyMembers(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		body := benchdata.Members(n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			if _, err := metapatch.Merge(nil, body); err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				metapatch.Merge(nil, body)
+			}
+		})
+	}
+}

@@ -1,0 +1,105 @@
+// Package benchdata makes the documents the benchmarks run on, the same in
+// the library's benchmarks and in the comparison module (bench/).
+package benchdata
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// Metadata returns a metadata object of about size bytes and a patch that
+// replaces two of its root members, deletes one and adds one. Its root has
+// about 6·√(size/1 KiB) members (6 at 1 KiB, 192 at 1 MiB) holding records
+// of strings with escapes, big and decimal numbers, booleans, nested
+// objects and arrays: large metadata has both more keys and larger values.
+func Metadata(size int) (stored, patch []byte) {
+	n := max(4, int(6*math.Sqrt(float64(size)/1024)))
+	return object(n, size), patchFor("record_%d")
+}
+
+// Wide returns a metadata object of about size bytes whose root members
+// are small (about 44 bytes each), and the same kind of patch: the shape
+// that costs most per byte, since the merge works per root member.
+func Wide(size int) (stored, patch []byte) {
+	n := max(4, size/44)
+	var b strings.Builder
+	b.WriteString("{")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `"key_%06d":{"v":%d,"s":"value %d"}`, i, i*7919, i)
+	}
+	b.WriteString("}")
+	return []byte(b.String()), patchFor("key_%06d")
+}
+
+// Members returns an object with n small members, for duplicate detection.
+func Members(n int) []byte {
+	var b strings.Builder
+	b.WriteString("{")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `"member_%d":%d`, i, i)
+	}
+	b.WriteString("}")
+	return []byte(b.String())
+}
+
+// User returns a realistic stored user document of about 2 KB and a PATCH
+// body that changes user_metadata and app_metadata and a root property.
+func User() (user, body []byte) {
+	user = []byte(`{"user_id":"auth0|5f7c8ec7c33c6c004bbafe82","email":"jane.doe@example.com","email_verified":true,` +
+		`"name":"Jane Doe","given_name":"Jane","family_name":"Doe","nickname":"jane.doe",` +
+		`"picture":"https://s.gravatar.com/avatar/0123456789abcdef0123456789abcdef?s=480&r=pg&d=https%3A%2F%2Fcdn.auth0.com%2Favatars%2Fjd.png",` +
+		`"created_at":"2024-01-15T09:30:00.000Z","updated_at":"2026-11-20T17:04:11.123Z","last_login":"2026-11-20T17:04:11.120Z",` +
+		`"last_ip":"203.0.113.42","logins_count":412,` +
+		`"identities":[{"connection":"Username-Password-Authentication","user_id":"5f7c8ec7c33c6c004bbafe82","provider":"auth0","isSocial":false}],` +
+		`"user_metadata":{"hobby":"surfing","preferences":{"theme":"dark","language":"en-US","timezone":"America/Los_Angeles",` +
+		`"notifications":{"email":true,"sms":false,"push":true}},"addresses":{"home":"123 Main Street, Anytown, ST 12345",` +
+		`"work":"100 Industrial Way, Anytown, ST 12345"},"favorite_numbers":[3,14,15,92,65,35],"bio":"Caf\u00e9 owner \u2615 and surfer"},` +
+		`"app_metadata":{"plan":"full","roles":["admin","editor","viewer"],"tenant_id":"t_0123456789","limits":{"projects":25,"seats":100},` +
+		`"billing":{"customer_id":"cus_Nf4kQ2z8xY","since":"2024-02-01","mrr":1234.50},"flags":{"beta":true,"sso":false},` +
+		`"external_ids":{"crm":"0038d00000ABCDEF","support":12345678901234567891}}}`)
+	body = []byte(`{"user_metadata":{"preferences":{"theme":"light","language":"en-GB","timezone":"Europe/London",` +
+		`"notifications":{"email":true,"sms":true,"push":false}},"bio":null,"pronouns":"she/her"},` +
+		`"app_metadata":{"plan":"enterprise","flags":{"beta":true,"sso":true}},"nickname":"jd"}`)
+	return user, body
+}
+
+func object(n, size int) []byte {
+	per := max(40, size/n)
+	var b strings.Builder
+	b.WriteString("{")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `"record_%d":`, i)
+		record(&b, i, per)
+	}
+	b.WriteString("}")
+	return []byte(b.String())
+}
+
+// record writes a value of about size bytes.
+func record(b *strings.Builder, i, size int) {
+	start := b.Len()
+	fmt.Fprintf(b, `{"id":%d,"name":"r\u00e9cord %d","active":%t,"score":12345678901234567891,"ratio":1.50,"tags":[`, i, i, i%2 == 0)
+	for j := 0; b.Len()-start < size-40; j++ {
+		if j > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(b, `{"k":"tag-%d-%d","n":%d,"ok":true,"note":"line\nbreak \"quoted\""}`, i, j, j)
+	}
+	b.WriteString(`],"meta":{"v":null}}`)
+}
+
+// patchFor replaces members 1 and 2, deletes member 0 and adds one; name
+// is the members' name format.
+func patchFor(name string) []byte {
+	return fmt.Appendf(nil, `{"`+name+`":{"id":1,"name":"replaced","tags":[]},"`+name+`":"replaced","`+name+`":null,"added":{"new":true}}`, 1, 2, 0)
+}
