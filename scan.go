@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"hash/maphash"
+	"math/bits"
 	"unicode/utf8"
 )
 
@@ -30,6 +31,7 @@ type scanner struct {
 	names     *nameTable // body scanners record every name here
 	spaced    bool       // some scanned value had insignificant white space
 	rootNames int        // names of the outermost object scanned
+	target    bool       // a Diff target: lenient like a stored document, errors are 400s
 }
 
 // value scans the value that starts at src[i] (no leading white space) and
@@ -175,7 +177,12 @@ func (s *scanner) str(i int) (end int, esc bool, err error) {
 	src := s.src
 	j := i + 1
 	for {
-		for j+8 <= len(src) && !special(binary.LittleEndian.Uint64(src[j:])) {
+		// Skip 8 plain bytes at a time; stop on the first special one.
+		for j+8 <= len(src) {
+			if m := special(binary.LittleEndian.Uint64(src[j:])); m != 0 {
+				j += bits.TrailingZeros64(m) >> 3
+				break
+			}
 			j += 8
 		}
 		if j >= len(src) {
@@ -203,13 +210,15 @@ func (s *scanner) str(i int) (end int, esc bool, err error) {
 	}
 }
 
-// special reports whether any of the 8 bytes in x is a quote, a backslash,
-// a control character or not ASCII.
-func special(x uint64) bool {
+// special flags, in the high bit of each byte, the bytes of x (8 bytes,
+// little-endian) that are a quote, a backslash, a control character or not
+// ASCII. Bytes above a flagged one may be flagged falsely (borrows), but
+// the lowest flagged byte is always a special one.
+func special(x uint64) uint64 {
 	const lo, hi = 0x0101010101010101, 0x8080808080808080
 	q := x ^ (lo * '"')
 	b := x ^ (lo * '\\')
-	return ((x-lo*0x20)&^x|(q-lo)&^q|(b-lo)&^b|x)&hi != 0
+	return ((x-lo*0x20)&^x | (q-lo)&^q | (b-lo)&^b | x) & hi
 }
 
 // escape scans the escape sequence at src[j] ('\\').
@@ -332,7 +341,7 @@ func (s *scanner) syntax(off int, detail string) error {
 // fail builds the error for a problem at src[off]: a 400 for a body, a 500
 // for a stored document.
 func (s *scanner) fail(kind error, off int, format string, args ...any) error {
-	if s.body {
+	if s.body || s.target {
 		return bodyError(kind, s.src, off, format, args...)
 	}
 	return storedError(s.src, off, format, args...)
