@@ -127,3 +127,52 @@ func ExampleError_MarshalJSON() {
 	// Output:
 	// {"statusCode":400,"error":"Bad Request","message":"Payload validation error: 'Expected type object but found type array'.","errorCode":"invalid_body"}
 }
+
+func ExampleDiff() {
+	before := []byte(`{"hobby":"surfing","score":1.50,"addresses":{"home":"1 Main St"},"color":"red"}`)
+	after := []byte(`{"hobby":"surfing","score":1.5,"addresses":{"home":"1 Main St","work":"2 Side St"}}`)
+	p, err := metapatch.Diff(before, after)
+	fmt.Printf("%s %v\n", p, err)
+
+	p, err = metapatch.Diff(before, []byte(`{}`))
+	fmt.Printf("%s %v\n", p, err)
+
+	p, err = metapatch.Diff(before, before)
+	fmt.Println(p == nil, err)
+	// Output:
+	// {"addresses":{"home":"1 Main St","work":"2 Side St"},"color":null} <nil>
+	// {} <nil>
+	// true <nil>
+}
+
+func ExampleDiffUser() {
+	before := []byte(`{"user_id":"auth0|1","email":"a@example.com","nickname":"jd","user_metadata":{"hobby":"surfing"},"app_metadata":{"plan":"full"}}`)
+	after := []byte(`{"user_id":"auth0|1","email":"b@example.com","user_metadata":{"hobby":"surfing","theme":"dark"}}`)
+	p, err := metapatch.DiffUser(before, after)
+	fmt.Printf("%s %v\n", p, err)
+
+	_, err = metapatch.DiffUser(before, []byte(`{"user_id":"auth0|2"}`))
+	fmt.Println(err)
+	// Output:
+	// {"email":"b@example.com","user_metadata":{"theme":"dark"},"nickname":null,"app_metadata":{}} <nil>
+	// metapatch: unreachable document at "/user_id"
+}
+
+func ExampleDiffClient() {
+	before := []byte(`{"client_id":"c1","client_metadata":{"mycolor":"red","myflavor":"grape"}}`)
+	p, err := metapatch.DiffClient(before, []byte(`{"client_id":"c1","client_metadata":{}}`))
+	fmt.Printf("%s %v\n", p, err)
+	// Output:
+	// {"client_metadata":{"mycolor":null,"myflavor":null}} <nil>
+}
+
+func ExampleDiffOrganization() {
+	before := []byte(`{"id":"org_1","metadata":{"tier":"gold","region":"eu"}}`)
+	p, err := metapatch.DiffOrganization(before, []byte(`{"id":"org_1","metadata":{"tier":"gold"}}`))
+	fmt.Printf("%s %v\n", p, err)
+	p, err = metapatch.DiffOrganization(before, []byte(`{"id":"org_1"}`))
+	fmt.Printf("%s %v\n", p, err)
+	// Output:
+	// {"metadata":{"tier":"gold"}} <nil>
+	// {"metadata":{}} <nil>
+}

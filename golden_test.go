@@ -33,6 +33,7 @@ var sentinels = map[string]error{
 	"ErrScope":          metapatch.ErrScope,
 	"ErrStoredDocument": metapatch.ErrStoredDocument,
 	"ErrInvalidValue":   metapatch.ErrInvalidValue,
+	"ErrUnreachable":    metapatch.ErrUnreachable,
 }
 
 // wantError is the content of a want-error.json file.

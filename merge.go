@@ -169,7 +169,12 @@ func memberSlice(buf []member, n int) []member {
 func (p *patchObject) find(t *nameTable, h uint64, raw []byte, esc bool) *member {
 	if len(p.members) <= 8 {
 		for k := range p.members {
-			if m := &p.members[k]; sameName(m.raw(t.body), m.esc, raw, esc) {
+			m := &p.members[k]
+			mr := m.raw(t.body)
+			if !m.esc && !esc && (len(mr) != len(raw) || len(raw) > 0 && mr[0] != raw[0]) {
+				continue // cheaply different
+			}
+			if sameName(mr, m.esc, raw, esc) {
 				return m
 			}
 		}
@@ -233,6 +238,10 @@ func (mg *merger) object(dst []byte, at int, ps *patchObject) (out []byte, end, 
 				return nil, 0, 0, 0, err
 			}
 			name, raw := src[i:ne], src[i+1:ne-1]
+			if mg.t.full() {
+				// Estimate the names left from the bytes per name so far.
+				mg.t.reserve(stored*(len(src)-i)/max(1, i-at) + 16)
+			}
 			h := mg.t.hash(raw, esc)
 			if !mg.t.insert(h, obj, i+1, ne-1, esc) {
 				return nil, 0, 0, 0, storedError(src, i, "duplicate property name %s", brief(decodeString(raw)))

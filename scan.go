@@ -443,8 +443,8 @@ func (t *nameTable) raw(e *slot) []byte {
 // the stored document when obj carries storedTag) and reports false, adding
 // nothing, when the object already has a member of that name.
 func (t *nameTable) insert(h uint64, obj uint32, start, end int, esc bool) bool {
-	if 2*(t.n+1) > len(t.slots()) {
-		t.grow()
+	if t.full() {
+		t.grow(0)
 	}
 	src := t.body
 	if obj&storedTag != 0 {
@@ -488,9 +488,22 @@ func (t *nameTable) lookup(h uint64, obj uint32, raw []byte, esc bool) int {
 	}
 }
 
-func (t *nameTable) grow() {
+// full reports whether the next insert would grow the table.
+func (t *nameTable) full() bool { return 2*(t.n+1) > len(t.slots()) }
+
+// reserve makes room for n more names at once, so that a walk that can
+// estimate how many names are left grows the table once, not by doublings.
+func (t *nameTable) reserve(n int) {
+	size := len(t.slots())
+	for size < 2*(t.n+n) {
+		size *= 2
+	}
+	t.grow(size)
+}
+
+func (t *nameTable) grow(size int) {
 	old := t.slots()
-	sl := make([]slot, 2*len(old))
+	sl := make([]slot, max(size, 2*len(old)))
 	mask := uint32(len(sl) - 1)
 	for _, e := range old {
 		if e.hash == 0 {

@@ -5,11 +5,13 @@
 //
 //	metapatch [flags] user|client|org|merge STORED.json BODY.json
 //	metapatch [flags] -create user|client|org BODY.json
+//	metapatch diff user|client|org|merge BEFORE.json AFTER.json
 //
 // A file argument of - reads standard input (once). The result goes to
-// standard output followed by a newline. On a rule violation the command
-// prints Auth0's error body to standard error and exits 1; on a usage error
-// it exits 2.
+// standard output followed by a newline; diff prints the PATCH body that
+// turns BEFORE into AFTER, or nothing when nothing changes. On a rule
+// violation the command prints Auth0's error body to standard error and
+// exits 1; on a usage error it exits 2.
 //
 // Flags:
 //
@@ -36,6 +38,7 @@ func main() {
 
 const usage = `usage: metapatch [flags] user|client|org|merge STORED.json BODY.json
        metapatch [flags] -create user|client|org BODY.json
+       metapatch diff user|client|org|merge BEFORE.json AFTER.json
 A file of - reads standard input. Flags:`
 
 // run is the whole command, returning its exit status.
@@ -64,6 +67,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	files := fs.Args()
+	if kind == "diff" {
+		if len(files) == 0 {
+			fs.Usage()
+			return 2
+		}
+		return runDiff(files[0], files[1:], stdin, stdout, stderr)
+	}
 	if *maxBytes < 1 || *maxDepth < 1 {
 		fmt.Fprintln(stderr, "metapatch: -max-bytes and -max-depth must be at least 1")
 		return 2
@@ -89,6 +99,44 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
+	inputs, ok := readAll(files, stdin, stderr)
+	if !ok {
+		return 2
+	}
+	if *create {
+		inputs = append([][]byte{nil}, inputs...)
+	}
+	out, err := fn(inputs[0], inputs[1], opts)
+	return report(out, err, stdout, stderr)
+}
+
+// runDiff is the diff command.
+func runDiff(kind string, files []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	diff := map[string]func(before, after []byte) ([]byte, error){
+		"user": metapatch.DiffUser, "client": metapatch.DiffClient,
+		"org": metapatch.DiffOrganization, "merge": metapatch.Diff,
+	}[kind]
+	if diff == nil {
+		fmt.Fprintf(stderr, "metapatch: unknown kind %q for diff (want user, client, org or merge)\n", kind)
+		return 2
+	}
+	if len(files) != 2 {
+		fmt.Fprintf(stderr, "metapatch: diff %s takes 2 file arguments, got %d\n", kind, len(files))
+		return 2
+	}
+	inputs, ok := readAll(files, stdin, stderr)
+	if !ok {
+		return 2
+	}
+	out, err := diff(inputs[0], inputs[1])
+	if err == nil && out == nil {
+		return 0 // nothing to change: no body
+	}
+	return report(out, err, stdout, stderr)
+}
+
+// readAll reads the files; - is standard input, once.
+func readAll(files []string, stdin io.Reader, stderr io.Writer) ([][]byte, bool) {
 	inputs := make([][]byte, len(files))
 	stdinUsed := false
 	for i, name := range files {
@@ -96,7 +144,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if name == "-" {
 			if stdinUsed {
 				fmt.Fprintln(stderr, "metapatch: standard input (-) can be read only once")
-				return 2
+				return nil, false
 			}
 			stdinUsed = true
 			inputs[i], err = io.ReadAll(stdin)
@@ -105,13 +153,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		if err != nil {
 			fmt.Fprintf(stderr, "metapatch: %v\n", err)
-			return 2
+			return nil, false
 		}
 	}
-	if *create {
-		inputs = append([][]byte{nil}, inputs...)
-	}
-	out, err := fn(inputs[0], inputs[1], opts)
+	return inputs, true
+}
+
+// report prints a result, or Auth0's error body, and returns the status.
+func report(out []byte, err error, stdout, stderr io.Writer) int {
 	if err != nil {
 		var e *metapatch.Error
 		if !errors.As(err, &e) {

@@ -1,0 +1,655 @@
+package metapatch_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf16"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/metapatch/metapatch"
+)
+
+// --- Equality as JSON values, independent of the library -----------------
+
+// decodeJSON decodes with exact numbers (json.Number).
+func decodeJSON(t testing.TB, b []byte) any {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		t.Fatalf("decoding %q: %v", b, err)
+	}
+	return v
+}
+
+// semEqual compares decoded values: numbers by exact decimal value.
+func semEqual(a, b any) bool {
+	switch x := a.(type) {
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for k, v := range x {
+			w, ok := y[k]
+			if !ok || !semEqual(v, w) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		y, ok := b.([]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if !semEqual(x[i], y[i]) {
+				return false
+			}
+		}
+		return true
+	case json.Number:
+		y, ok := b.(json.Number)
+		if !ok {
+			return false
+		}
+		p, ok1 := new(big.Rat).SetString(string(x))
+		q, ok2 := new(big.Rat).SetString(string(y))
+		return ok1 && ok2 && p.Cmp(q) == 0
+	default:
+		return a == b
+	}
+}
+
+// normalize applies the SPEC's emptiness rules to a decoded document of
+// kind, given the stored document it came from: an empty app_metadata or
+// organization metadata is the same as an absent one; a user_metadata or
+// client_metadata that before had is never absent, but {}.
+func normalize(kind string, doc, before any) any {
+	m, ok := doc.(map[string]any)
+	if !ok {
+		return doc
+	}
+	bm, _ := before.(map[string]any)
+	out := map[string]any{}
+	for k, v := range m {
+		out[k] = v
+	}
+	dropEmpty := func(name string) {
+		if o, ok := out[name].(map[string]any); ok && len(o) == 0 {
+			delete(out, name)
+		}
+	}
+	keep := func(name string) {
+		if _, ok := out[name]; !ok {
+			if _, had := bm[name]; had {
+				out[name] = map[string]any{}
+			}
+		}
+	}
+	switch kind {
+	case "user":
+		dropEmpty("app_metadata")
+		keep("user_metadata")
+	case "client":
+		keep("client_metadata")
+	case "org":
+		dropEmpty("metadata")
+	}
+	return out
+}
+
+// --- A generator of document pairs ----------------------------------------
+
+// A node is a JSON value before it is spelled.
+type node struct {
+	kind    byte // o(bject), a(rray), s(tring), n(umber), t(rue), f(alse), z (null)
+	str     string
+	num     int // index into numbers
+	members []genMember
+	elems   []*node
+}
+
+type genMember struct {
+	name string
+	val  *node
+}
+
+// numbers are classes of equal numbers, each with several spellings.
+var numbers = [][]string{
+	{"1.5", "1.50", "15e-1", "0.15E+1"},
+	{"12345678901234567891", "12345678901234567891.0", "1.2345678901234567891e19"},
+	{"0", "-0", "0.0", "0e5"},
+	{"100", "1e2", "1E2", "100.00"},
+	{"-7", "-7.0", "-70e-1"},
+	{"1e400", "10e399", "1.0E400"},
+	{"42", "42.000", "4.2e1"},
+}
+
+var strs = []string{"é", "a", "hello world", "😀", "tab\tquote\"", "slash/back\\", "", "café ☕", "x.y$z"}
+
+type gen struct {
+	r     *rand.Rand
+	names []string // names to draw from
+	flat  bool     // metadata values are strings only (clients, organizations)
+}
+
+func (g *gen) value(depth int) *node {
+	if g.flat {
+		return &node{kind: 's', str: strs[g.r.IntN(len(strs))]}
+	}
+	k := g.r.IntN(10)
+	if depth > 2 && k >= 7 {
+		k = 0
+	}
+	switch k {
+	case 0, 1:
+		return &node{kind: 's', str: strs[g.r.IntN(len(strs))]}
+	case 2, 3:
+		return &node{kind: 'n', num: g.r.IntN(len(numbers))}
+	case 4:
+		return &node{kind: "tf"[g.r.IntN(2)]}
+	case 5, 6:
+		return &node{kind: 'z'}
+	case 7:
+		n := &node{kind: 'a'}
+		for range g.r.IntN(4) {
+			n.elems = append(n.elems, g.value(depth+1))
+		}
+		return n
+	default:
+		return g.object(depth+1, 4, func(*node) bool { return true })
+	}
+}
+
+// object makes an object of up to max members with distinct names, whose
+// values pass ok (root values of metadata may not be null).
+func (g *gen) object(depth, max int, ok func(*node) bool) *node {
+	n := &node{kind: 'o'}
+	used := map[string]bool{}
+	for range g.r.IntN(max + 1) {
+		name := g.names[g.r.IntN(len(g.names))]
+		if used[name] {
+			continue
+		}
+		used[name] = true
+		v := g.value(depth)
+		for !ok(v) {
+			v = g.value(depth)
+		}
+		n.members = append(n.members, genMember{name, v})
+	}
+	return n
+}
+
+func notNull(n *node) bool { return n.kind != 'z' }
+
+func (g *gen) nonNull() *node {
+	v := g.value(1)
+	for !notNull(v) {
+		v = g.value(1)
+	}
+	return v
+}
+
+// mutate returns a copy of the object n with members kept (to be spelled
+// anew), changed, deleted and added, and maybe reordered.
+func (g *gen) mutate(n *node, max int, ok func(*node) bool) *node {
+	out := &node{kind: 'o'}
+	used := map[string]bool{}
+	for _, m := range n.members {
+		switch p := g.r.IntN(10); {
+		case p < 6:
+			out.members = append(out.members, m)
+			used[m.name] = true
+		case p < 8:
+			v := g.value(1)
+			for !ok(v) {
+				v = g.value(1)
+			}
+			out.members = append(out.members, genMember{m.name, v})
+			used[m.name] = true
+		}
+	}
+	for range g.r.IntN(3) {
+		name := g.names[g.r.IntN(len(g.names))]
+		if used[name] || len(out.members) >= max {
+			continue
+		}
+		used[name] = true
+		v := g.value(1)
+		for !ok(v) {
+			v = g.value(1)
+		}
+		out.members = append(out.members, genMember{name, v})
+	}
+	if g.r.IntN(3) == 0 {
+		g.r.Shuffle(len(out.members), func(i, j int) { out.members[i], out.members[j] = out.members[j], out.members[i] })
+	}
+	return out
+}
+
+// spell writes n with randomly chosen equivalent spellings.
+func (g *gen) spell(b *strings.Builder, n *node) {
+	switch n.kind {
+	case 'o':
+		b.WriteByte('{')
+		for i, m := range n.members {
+			if i > 0 {
+				b.WriteString(g.space(","))
+			}
+			g.spellString(b, m.name)
+			b.WriteString(g.space(":"))
+			g.spell(b, m.val)
+		}
+		b.WriteByte('}')
+	case 'a':
+		b.WriteString(g.space("["))
+		for i, e := range n.elems {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			g.spell(b, e)
+		}
+		b.WriteString(g.space("]"))
+	case 's':
+		g.spellString(b, n.str)
+	case 'n':
+		spellings := numbers[n.num]
+		b.WriteString(spellings[g.r.IntN(len(spellings))])
+	case 't':
+		b.WriteString("true")
+	case 'f':
+		b.WriteString("false")
+	default:
+		b.WriteString("null")
+	}
+}
+
+func (g *gen) space(s string) string {
+	if g.r.IntN(8) == 0 {
+		return " " + s + "\n "
+	}
+	return s
+}
+
+func (g *gen) spellString(b *strings.Builder, s string) {
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r < 0x20:
+			fmt.Fprintf(b, `\u%04x`, r)
+		case g.r.IntN(4) == 0: // escape what need not be
+			if r > 0xFFFF {
+				hi, lo := utf16.EncodeRune(r)
+				fmt.Fprintf(b, `\u%04x\u%04X`, hi, lo)
+			} else {
+				fmt.Fprintf(b, `\u%04X`, r)
+			}
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+}
+
+func (g *gen) render(n *node) []byte {
+	var b strings.Builder
+	g.spell(&b, n)
+	return []byte(b.String())
+}
+
+var (
+	metaNames   = []string{"a", "b", "c", "é", "k1", "k2", "😀", "sp ace", "hobby", "plan"}
+	clientNames = []string{"a", "b", "c", "k1", "k2", "sp ace", "color", "flavor"}
+)
+
+// pair returns a before and an after document of kind.
+func (g *gen) pair(kind string) (before, after []byte) {
+	switch kind {
+	case "merge":
+		g.names, g.flat = metaNames, false
+		b := g.object(1, 6, notNull)
+		return g.render(b), g.render(g.mutate(b, 8, notNull))
+	case "user":
+		g.names, g.flat = metaNames, false
+		b := &node{kind: 'o', members: []genMember{
+			{"user_id", &node{kind: 's', str: "auth0|1"}},
+			{"email", &node{kind: 's', str: "jane@example.com"}},
+			{"nickname", &node{kind: 's', str: "jane"}},
+			{"custom", g.nonNull()},
+			{"user_metadata", g.object(1, 5, notNull)},
+			{"app_metadata", g.object(1, 5, notNull)},
+		}}
+		a := &node{kind: 'o'}
+		for _, m := range b.members {
+			switch {
+			case m.name == "user_id" || g.r.IntN(10) < 6:
+				a.members = append(a.members, m)
+			case m.name == "user_metadata" || m.name == "app_metadata":
+				if g.r.IntN(4) > 0 {
+					a.members = append(a.members, genMember{m.name, g.mutate(m.val, 6, notNull)})
+				} else if g.r.IntN(2) == 0 {
+					a.members = append(a.members, genMember{m.name, &node{kind: 'o'}})
+				}
+			case g.r.IntN(2) == 0 && m.name != "custom":
+				a.members = append(a.members, genMember{m.name, &node{kind: 's', str: strs[1+g.r.IntN(3)]}})
+			case m.name == "custom" && g.r.IntN(2) == 0:
+				a.members = append(a.members, genMember{m.name, g.nonNull()})
+			}
+		}
+		if g.r.IntN(4) == 0 {
+			a.members = append(a.members, genMember{"given_name", &node{kind: 's', str: "Jane"}})
+		}
+		return g.render(b), g.render(a)
+	default: // client, org
+		g.names, g.flat = clientNames, true
+		id, meta, max := "client_id", "client_metadata", 10
+		if kind == "org" {
+			id, meta, max = "id", "metadata", 25
+		}
+		b := &node{kind: 'o', members: []genMember{
+			{id, &node{kind: 's', str: "c1"}},
+			{"name", &node{kind: 's', str: "app"}},
+			{meta, g.object(1, 6, notNull)},
+		}}
+		a := &node{kind: 'o', members: []genMember{b.members[0]}}
+		if g.r.IntN(3) > 0 {
+			a.members = append(a.members, genMember{"name", &node{kind: 's', str: strs[g.r.IntN(3)+1]}})
+		}
+		switch g.r.IntN(5) {
+		case 0: // removed
+		case 1:
+			a.members = append(a.members, genMember{meta, &node{kind: 'o'}})
+		default:
+			a.members = append(a.members, genMember{meta, g.mutate(b.members[2].val, max, notNull)})
+		}
+		return g.render(b), g.render(a)
+	}
+}
+
+// --- The properties ------------------------------------------------------
+
+func diffFunc(kind string) (func(before, after []byte) ([]byte, error), func(stored, patch []byte, opts ...metapatch.Option) ([]byte, error)) {
+	switch kind {
+	case "user":
+		return metapatch.DiffUser, metapatch.PatchUser
+	case "client":
+		return metapatch.DiffClient, metapatch.PatchClient
+	case "org":
+		return metapatch.DiffOrganization, metapatch.PatchOrganization
+	}
+	return metapatch.Diff, metapatch.Merge
+}
+
+// checkRoundTrip checks the defining property of Diff on one pair, and
+// reports whether the pair was reachable.
+func checkRoundTrip(t testing.TB, kind string, before, after []byte) bool {
+	t.Helper()
+	diff, patch := diffFunc(kind)
+	p, err := diff(before, after)
+	if err != nil {
+		var e *metapatch.Error
+		if !errors.As(err, &e) {
+			t.Fatalf("%s: error %v is not a *metapatch.Error", kind, err)
+		}
+		return false
+	}
+	bv := decodeJSON(t, orEmpty(before))
+	want := normalize(kind, decodeJSON(t, after), bv)
+	if p == nil {
+		if !semEqual(normalize(kind, bv, bv), want) {
+			t.Fatalf("%s: no patch, but\nbefore %s\nafter  %s", kind, before, after)
+		}
+		return true
+	}
+	if string(p) == "{}" && kind == "merge" && len(decodeJSON(t, after).(map[string]any)) > 0 {
+		t.Fatalf("merge: {} clears, after is not empty")
+	}
+	got, err := patch(before, p)
+	if err != nil {
+		t.Fatalf("%s: the patch %s does not apply to %s: %v", kind, p, before, err)
+	}
+	if !semEqual(normalize(kind, decodeJSON(t, got), bv), want) {
+		t.Fatalf("%s: round trip failed\nbefore %s\nafter  %s\npatch  %s\ngot    %s", kind, before, after, p, got)
+	}
+	checkMinimal(t, kind, bv, decodeJSON(t, after), decodeJSON(t, p))
+	return true
+}
+
+// orEmpty returns {} for an absent stored document (nil, empty, white
+// space or null), else the document.
+func orEmpty(b []byte) []byte {
+	if t := bytes.Trim(b, " \t\r\n"); len(t) == 0 || string(t) == "null" {
+		return []byte("{}")
+	}
+	return b
+}
+
+// checkMinimal checks that a patch names only root members that differ, and
+// that a merged metadata value names only its members that differ.
+func checkMinimal(t testing.TB, kind string, before, after, patch any) {
+	t.Helper()
+	b, _ := before.(map[string]any)
+	a := normalize(kind, after, before).(map[string]any)
+	nb := normalize(kind, before, before).(map[string]any)
+	for k, pv := range patch.(map[string]any) {
+		bv, inB := nb[k]
+		av, inA := a[k]
+		if kind == "merge" {
+			bv, inB = b[k]
+			av, inA = after.(map[string]any)[k]
+		}
+		if inA && inB && semEqual(av, bv) {
+			t.Fatalf("%s: the patch names %q, which did not change (patch %v)", kind, k, patch)
+		}
+		po, isObj := pv.(map[string]any)
+		merged := kind == "user" && (k == "user_metadata" || k == "app_metadata") || kind == "client" && k == "client_metadata"
+		if !merged || !isObj || len(po) == 0 {
+			continue
+		}
+		bo, _ := bv.(map[string]any)
+		ao, _ := av.(map[string]any)
+		for mk := range po {
+			x, inX := bo[mk]
+			y, inY := ao[mk]
+			if inX && inY && semEqual(x, y) {
+				t.Fatalf("%s: the patch names %s.%q, which did not change", kind, k, mk)
+			}
+		}
+	}
+}
+
+func TestDiffRoundTrip(t *testing.T) {
+	pairs := 100_000
+	if testing.Short() {
+		pairs = 10_000
+	}
+	g := &gen{r: rand.New(rand.NewPCG(1, 2))}
+	kinds := []string{"merge", "user", "client", "org"}
+	reachable := map[string]int{}
+	nilPatches := 0
+	for i := range pairs {
+		kind := kinds[i%len(kinds)]
+		before, after := g.pair(kind)
+		if checkRoundTrip(t, kind, before, after) {
+			reachable[kind]++
+		}
+		if i%7 == 0 { // the same document, spelled anew: no patch
+			p, err := diffOf(kind)(before, g.respell(before))
+			if err != nil || p != nil {
+				t.Fatalf("%s: a respelled document gave %s, %v\n%s", kind, p, err, before)
+			}
+			nilPatches++
+		}
+	}
+	for _, k := range kinds {
+		if reachable[k] < pairs/len(kinds)/2 {
+			t.Errorf("%s: only %d of %d pairs were reachable; the generator tests too little", k, reachable[k], pairs/len(kinds))
+		}
+	}
+	t.Logf("%d pairs: reachable %v; %d respelled documents gave no patch", pairs, reachable, nilPatches)
+}
+
+func diffOf(kind string) func(before, after []byte) ([]byte, error) {
+	d, _ := diffFunc(kind)
+	return d
+}
+
+// respell spells a document anew by decoding and re-encoding it through the
+// generator's spellings of its decoded values.
+func (g *gen) respell(doc []byte) []byte {
+	var b strings.Builder
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			b.WriteByte('{')
+			i := 0
+			for k, e := range x {
+				if i > 0 {
+					b.WriteString(g.space(","))
+				}
+				g.spellString(&b, k)
+				b.WriteByte(':')
+				walk(e)
+				i++
+			}
+			b.WriteByte('}')
+		case []any:
+			b.WriteByte('[')
+			for i, e := range x {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				walk(e)
+			}
+			b.WriteByte(']')
+		case json.Number:
+			b.WriteString(respellNumber(g, string(x)))
+		case string:
+			g.spellString(&b, x)
+		case bool:
+			fmt.Fprint(&b, x)
+		default:
+			b.WriteString("null")
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return doc
+	}
+	walk(v)
+	return []byte(b.String())
+}
+
+func respellNumber(g *gen, s string) string {
+	for _, class := range numbers {
+		for _, sp := range class {
+			if sp == s {
+				return class[g.r.IntN(len(class))]
+			}
+		}
+	}
+	return s
+}
+
+// --- Golden cases and examples of each rule -------------------------------
+
+// TestDiffGolden runs testdata/diff/<kind>-<case>/{before.json,after.json}
+// against want.json or want-error.json; -update rewrites only those.
+func TestDiffGolden(t *testing.T) {
+	dirs, _ := filepath.Glob(filepath.Join("testdata", "diff", "*", "after.json"))
+	if len(dirs) == 0 {
+		t.Fatal("no diff cases under testdata/diff")
+	}
+	for _, p := range dirs {
+		dir := filepath.Dir(p)
+		kind, _, _ := strings.Cut(filepath.Base(dir), "-")
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			before, _ := os.ReadFile(filepath.Join(dir, "before.json"))
+			after := mustRead(t, p)
+			got, err := diffOf(kind)(before, after)
+			wantPath, errPath := filepath.Join(dir, "want.json"), filepath.Join(dir, "want-error.json")
+			if *update {
+				os.Remove(wantPath)
+				os.Remove(errPath)
+				if err != nil {
+					b, _ := json.MarshalIndent(toWantError(t, err), "", "  ")
+					writeFile(t, errPath, append(b, '\n'))
+				} else {
+					writeFile(t, wantPath, append(got, '\n')) // an empty want.json: no patch
+				}
+			}
+			if b, rerr := os.ReadFile(errPath); rerr == nil {
+				var want wantError
+				if err := json.Unmarshal(b, &want); err != nil {
+					t.Fatal(err)
+				}
+				if err == nil {
+					t.Fatalf("got %s, want an error", got)
+				}
+				if diff := cmp.Diff(want, toWantError(t, err)); diff != "" {
+					t.Errorf("(-want +got):\n%s", diff)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("unexpected error %v", err)
+			}
+			want := bytes.TrimSuffix(mustRead(t, wantPath), []byte("\n"))
+			if diff := cmp.Diff(string(want), string(got)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+			if !checkRoundTrip(t, kind, before, after) {
+				t.Error("a golden success is not reachable")
+			}
+		})
+	}
+}
+
+var hugeExponent = regexp.MustCompile(`[eE][-+]?[0-9]{4,}`)
+
+// FuzzDiff checks the round trip on any pair of documents the Diff
+// functions accept.
+func FuzzDiff(f *testing.F) {
+	g := &gen{r: rand.New(rand.NewPCG(3, 4))}
+	for i := range 40 {
+		kind := []string{"merge", "user", "client", "org"}[i%4]
+		b, a := g.pair(kind)
+		f.Add(b, a, uint8(i%4))
+	}
+	for _, c := range loadGoldenCases(f) {
+		if got, err := apply(c.kind, c.stored, c.patch, nil); err == nil && c.stored != nil {
+			f.Add(c.stored, got, uint8(map[string]int{"merge": 0, "user": 1, "client": 2, "org": 3}[c.kind]))
+		}
+	}
+	f.Fuzz(func(t *testing.T, before, after []byte, k uint8) {
+		kind := []string{"merge", "user", "client", "org"}[k%4]
+		if hugeExponent.Match(before) || hugeExponent.Match(after) {
+			return // exact comparison would compute 10^huge
+		}
+		if !json.Valid(after) || !json.Valid(orEmpty(before)) {
+			if _, err := diffOf(kind)(before, after); err == nil && !json.Valid(after) {
+				t.Fatalf("invalid after %q accepted", after)
+			}
+			return
+		}
+		checkRoundTrip(t, kind, before, after)
+	})
+}
