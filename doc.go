@@ -130,6 +130,35 @@
 // removed. id is read-only. CreateOrganization applies the same rules to an
 // empty document and accepts id.
 //
+// # Diff
+//
+// Diff, DiffUser, DiffClient and DiffOrganization compute the PATCH body
+// that turns a stored document into a desired one; for every pair they
+// accept, applying the body with Merge or the matching Patch function
+// gives the desired document as a JSON value, after the emptiness rules
+// (an empty app_metadata or organization metadata is an absent one; a
+// user_metadata or client_metadata that before has is reached as {}).
+//
+//  1. No change gives nil, never {} (which clears).
+//  2. The body names only root members added or changed (compared as JSON
+//     values: member order, white space, number spelling and string escapes
+//     aside) with after's bytes, compacted, and removed ones as null.
+//     A changed nested value resends its whole root member.
+//  3. An emptied user_metadata or app_metadata is sent as {}; an emptied
+//     client_metadata as a null per key, or {} when what is stored is
+//     absent, null or not an object. Organization metadata is sent whole
+//     when it changes, {} when it goes.
+//  4. ErrUnreachable (400): after holds a root null, at its root or at the
+//     root of its metadata (a root null only deletes); it changes, adds or
+//     removes a read-only property; it holds a write-only property such as
+//     password, or lacks one that before stores.
+//  5. before is checked as a stored document (ErrStoredDocument); after
+//     must be a valid JSON object (400). The body is then applied with the
+//     Patch function it serves, and any rule it breaks (names, types,
+//     limits) is returned with its pointer, which names the same place in
+//     after. Values present and equal in both documents are not checked
+//     again.
+//
 // # Names
 //
 // Every rule matches decoded names: "pass\u0077ord" is password and is
