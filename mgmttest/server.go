@@ -1,0 +1,466 @@
+// Package mgmttest runs an in-memory Auth0 Management API for go test, in
+// the spirit of net/http/httptest: users, clients (applications) and
+// organizations, with metapatch's exact metadata rules and errors, and
+// bearer tokens that carry scopes. Auth0's official Go SDK talks to it
+// unchanged:
+//
+//	srv := mgmttest.NewServer()
+//	defer srv.Close()
+//	api, _ := management.New(srv.URL, management.WithInsecure(), management.WithStaticToken(srv.Token()))
+//
+// Endpoints: POST /api/v2/users, GET /api/v2/users (page, per_page,
+// include_totals), and GET, PATCH, DELETE /api/v2/users/{id}; the same for
+// /api/v2/clients ({id} is the client_id) and /api/v2/organizations.
+// Bodies go through metapatch's Create and Patch functions, with the
+// token's scopes, so every rule and error of the library holds over HTTP.
+// The server fills what Auth0 fills: user_id ("auth0|" and 24 hex digits
+// unless given), created_at and updated_at (ISO 8601, milliseconds, UTC)
+// and identities for users, a 32-character client_id, an organization id
+// ("org_" and 16 characters).
+//
+// Requests are applied one at a time, so concurrent PATCHes of one
+// resource never lose an update. A body over the library's byte limit is
+// refused with 413 before it is read whole.
+package mgmttest
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/metapatch/metapatch"
+)
+
+// A Server is a running Management API. Its zero value is not usable: call
+// NewServer.
+type Server struct {
+	// URL is the base URL, http://127.0.0.1:port, without a trailing slash.
+	URL string
+
+	srv      *httptest.Server
+	mu       sync.Mutex // held by every request: writes are atomic
+	now      func() time.Time
+	maxBytes int
+	kinds    map[string]*kind
+	tokens   map[string][]string // token → scopes; nil: every scope
+}
+
+// An Option configures a Server. The options are WithClock, WithUsers,
+// WithClients and WithOrganizations.
+type Option interface {
+	apply(*Server)
+}
+
+type optionFunc func(*Server)
+
+func (f optionFunc) apply(s *Server) { f(s) }
+
+// WithClock sets the clock that stamps created_at and updated_at (default
+// time.Now).
+func WithClock(now func() time.Time) Option {
+	if now == nil {
+		panic("mgmttest: WithClock(nil)")
+	}
+	return optionFunc(func(s *Server) { s.now = now })
+}
+
+// WithUsers stores users before the server starts, as they are. Each must
+// be a JSON object with a string user_id; NewServer panics otherwise.
+func WithUsers(docs ...[]byte) Option { return seed("users", docs) }
+
+// WithClients stores clients (each with a client_id) before the server starts.
+func WithClients(docs ...[]byte) Option { return seed("clients", docs) }
+
+// WithOrganizations stores organizations (each with an id) before the
+// server starts.
+func WithOrganizations(docs ...[]byte) Option { return seed("organizations", docs) }
+
+func seed(name string, docs [][]byte) Option {
+	docs = slices.Clone(docs)
+	return optionFunc(func(s *Server) {
+		k := s.kinds[name]
+		for _, doc := range docs {
+			id, ok := stringField(doc, k.idField)
+			if !ok || id == "" {
+				panic(fmt.Sprintf("mgmttest: a seeded %s document needs a string %s: %s", name, k.idField, doc))
+			}
+			k.put(id, slices.Clone(doc))
+		}
+	})
+}
+
+// NewServer starts a Server on a loopback port. Close it when done.
+func NewServer(opts ...Option) *Server {
+	s := &Server{now: time.Now, maxBytes: 16 << 20, tokens: map[string][]string{}, kinds: kinds()}
+	for _, o := range opts {
+		o.apply(s)
+	}
+	mux := http.NewServeMux()
+	for _, k := range s.kinds {
+		base := "/api/v2/" + k.name
+		mux.HandleFunc("POST "+base, s.handle(k, s.create))
+		mux.HandleFunc("GET "+base, s.handle(k, s.list))
+		mux.HandleFunc("GET "+base+"/{id}", s.handle(k, s.get))
+		mux.HandleFunc("PATCH "+base+"/{id}", s.handle(k, s.patch))
+		mux.HandleFunc("DELETE "+base+"/{id}", s.handle(k, s.delete))
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "Not Found", "")
+	})
+	s.srv = httptest.NewServer(mux)
+	s.URL = s.srv.URL
+	return s
+}
+
+// Close shuts the server down and blocks until its requests are done.
+func (s *Server) Close() { s.srv.Close() }
+
+// Token returns a new bearer token granting scopes (each argument may hold
+// several, space-separated); with none, it grants every scope.
+func (s *Server) Token(scopes ...string) string {
+	var list []string
+	for _, sc := range scopes {
+		list = append(list, strings.Fields(sc)...)
+	}
+	if len(scopes) == 0 {
+		list = nil
+	} else if list == nil {
+		list = []string{}
+	}
+	t := randomString(hexDigits, 40)
+	s.mu.Lock()
+	s.tokens[t] = list
+	s.mu.Unlock()
+	return t
+}
+
+// A kind is one resource collection.
+type kind struct {
+	name            string // users, clients, organizations
+	idField         string // user_id, client_id, id
+	notFound        string // the 404 errorCode
+	notFoundMessage string
+	create          func([]byte, ...metapatch.Option) ([]byte, error)
+	patch           func([]byte, []byte, ...metapatch.Option) ([]byte, error)
+	newID           func() string
+	order           []string // ids in creation order
+	docs            map[string][]byte
+}
+
+func kinds() map[string]*kind {
+	return map[string]*kind{
+		"users": {name: "users", idField: "user_id", notFound: "inexistent_user", notFoundMessage: "The user does not exist.",
+			create: metapatch.CreateUser, patch: metapatch.PatchUser,
+			newID: func() string { return "auth0|" + randomString(hexDigits, 24) }, docs: map[string][]byte{}},
+		"clients": {name: "clients", idField: "client_id", notFound: "inexistent_client", notFoundMessage: "The client does not exist",
+			create: metapatch.CreateClient, patch: metapatch.PatchClient,
+			newID: func() string { return randomString(alphanumerics, 32) }, docs: map[string][]byte{}},
+		"organizations": {name: "organizations", idField: "id", notFound: "inexistent_organization", notFoundMessage: "No organization found by that id",
+			create: metapatch.CreateOrganization, patch: metapatch.PatchOrganization,
+			newID: func() string { return "org_" + randomString(alphanumerics, 16) }, docs: map[string][]byte{}},
+	}
+}
+
+func (k *kind) put(id string, doc []byte) {
+	if _, ok := k.docs[id]; !ok {
+		k.order = append(k.order, id)
+	}
+	k.docs[id] = doc
+}
+
+func (k *kind) remove(id string) {
+	delete(k.docs, id)
+	k.order = slices.DeleteFunc(k.order, func(x string) bool { return x == id })
+}
+
+// scope returns the scope an action on k needs: read, create, update, delete.
+func (k *kind) scope(action string) string { return action + ":" + k.name }
+
+// A request is what a handler needs: the token's scopes (nil: all).
+type request struct {
+	*http.Request
+	scopes []string
+}
+
+func (r request) allows(scope string) bool {
+	return r.scopes == nil || slices.Contains(r.scopes, scope)
+}
+
+// options returns the library options that limit a call to the scopes.
+func (r request) options() []metapatch.Option {
+	if r.scopes == nil {
+		return nil
+	}
+	return []metapatch.Option{metapatch.WithScopes(r.scopes...)}
+}
+
+// handle authenticates the request and serializes it with every other.
+func (s *Server) handle(k *kind, h func(http.ResponseWriter, request, *kind)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		auth := r.Header.Get("Authorization")
+		token, ok := strings.CutPrefix(auth, "Bearer ")
+		if !ok || token == "" {
+			writeError(w, http.StatusUnauthorized, "Missing authentication", "")
+			return
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		scopes, known := s.tokens[token]
+		if !known {
+			writeError(w, http.StatusUnauthorized, "Invalid token", "")
+			return
+		}
+		h(w, request{r, scopes}, k)
+	}
+}
+
+func (s *Server) create(w http.ResponseWriter, r request, k *kind) {
+	body, ok := s.body(w, r)
+	if !ok {
+		return
+	}
+	doc, err := k.create(body, r.options()...)
+	if err != nil {
+		writeLibraryError(w, err)
+		return
+	}
+	id, given := stringField(doc, k.idField)
+	if !given {
+		id = k.newID()
+	}
+	if _, exists := k.docs[id]; exists {
+		writeError(w, http.StatusConflict, fmt.Sprintf("The %s already exists.", strings.TrimSuffix(k.name, "s")), "conflict")
+		return
+	}
+	// What the server fills, set with the generic root-level merge.
+	fill := map[string]any{k.idField: id}
+	if k.name == "users" {
+		now := s.now().UTC().Format("2006-01-02T15:04:05.000Z")
+		connection, _ := stringField(body, "connection")
+		_, bare, _ := strings.Cut(id, "|")
+		fill["created_at"], fill["updated_at"] = now, now
+		fill["identities"] = []any{map[string]any{"connection": connection, "user_id": bare, "provider": "auth0", "isSocial": false}}
+	}
+	if doc, err = setFields(doc, fill); err != nil {
+		writeLibraryError(w, err)
+		return
+	}
+	k.put(id, doc)
+	writeJSON(w, http.StatusCreated, doc)
+}
+
+func (s *Server) get(w http.ResponseWriter, r request, k *kind) {
+	if !r.allows(k.scope("read")) {
+		writeScopeError(w, k.scope("read"))
+		return
+	}
+	doc, ok := k.docs[r.PathValue("id")]
+	if !ok {
+		writeError(w, http.StatusNotFound, k.notFoundMessage, k.notFound)
+		return
+	}
+	writeJSON(w, http.StatusOK, doc)
+}
+
+func (s *Server) patch(w http.ResponseWriter, r request, k *kind) {
+	id := r.PathValue("id")
+	stored, ok := k.docs[id]
+	if !ok {
+		// Auth0 checks the token before the resource.
+		if !r.allows(k.scope("update")) && !(k.name == "users" && (r.allows("update:users_app_metadata") || r.allows("update:current_user_metadata"))) {
+			writeScopeError(w, k.scope("update"))
+			return
+		}
+		writeError(w, http.StatusNotFound, k.notFoundMessage, k.notFound)
+		return
+	}
+	body, ok := s.body(w, r)
+	if !ok {
+		return
+	}
+	doc, err := k.patch(stored, body, r.options()...)
+	if err != nil {
+		writeLibraryError(w, err)
+		return
+	}
+	if k.name == "users" {
+		if doc, err = setFields(doc, map[string]any{"updated_at": s.now().UTC().Format("2006-01-02T15:04:05.000Z")}); err != nil {
+			writeLibraryError(w, err)
+			return
+		}
+	}
+	k.put(id, doc)
+	writeJSON(w, http.StatusOK, doc)
+}
+
+func (s *Server) delete(w http.ResponseWriter, r request, k *kind) {
+	if !r.allows(k.scope("delete")) {
+		writeScopeError(w, k.scope("delete"))
+		return
+	}
+	id := r.PathValue("id")
+	if _, ok := k.docs[id]; !ok && k.name != "users" { // Auth0 deletes absent users silently
+		writeError(w, http.StatusNotFound, k.notFoundMessage, k.notFound)
+		return
+	}
+	k.remove(id)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// list answers GET /api/v2/<kind>: a page of documents in creation order;
+// with include_totals=true, wrapped as {"start","limit","length","total",kind}.
+func (s *Server) list(w http.ResponseWriter, r request, k *kind) {
+	if !r.allows(k.scope("read")) {
+		writeScopeError(w, k.scope("read"))
+		return
+	}
+	q := r.URL.Query()
+	page, err1 := intParam(q.Get("page"), 0)
+	perPage, err2 := intParam(q.Get("per_page"), 50)
+	if err1 != nil || err2 != nil || page < 0 || perPage < 1 || perPage > 100 {
+		writeError(w, http.StatusBadRequest, "Query validation error: page must be at least 0 and per_page from 1 to 100", "invalid_query_string")
+		return
+	}
+	start := min(page*perPage, len(k.order))
+	end := min(start+perPage, len(k.order))
+	items := make([]json.RawMessage, 0, end-start)
+	for _, id := range k.order[start:end] {
+		items = append(items, k.docs[id])
+	}
+	var out any = items
+	if q.Get("include_totals") == "true" {
+		out = map[string]any{"start": page * perPage, "limit": perPage, "length": len(items), "total": len(k.order), k.name: items}
+	}
+	b, _ := json.Marshal(out)
+	writeJSON(w, http.StatusOK, b)
+}
+
+// body reads a JSON request body of at most the byte limit; a larger one
+// is refused before it is read whole.
+func (s *Server) body(w http.ResponseWriter, r request) ([]byte, bool) {
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		writeError(w, http.StatusBadRequest, "Payload validation error: 'Content-Type must be application/json'.", "invalid_body")
+		return nil, false
+	}
+	tooLarge := func() ([]byte, bool) {
+		writeLibraryError(w, &metapatch.Error{
+			StatusCode: http.StatusRequestEntityTooLarge, ErrorCode: "payload_too_large", Err: metapatch.ErrTooLarge,
+			Message: fmt.Sprintf("Payload content length greater than maximum allowed: %d", s.maxBytes),
+		})
+		return nil, false
+	}
+	if r.ContentLength > int64(s.maxBytes) {
+		return tooLarge()
+	}
+	b, err := io.ReadAll(io.LimitReader(r.Body, int64(s.maxBytes)+1))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "Payload validation error: 'could not read the body'.", "invalid_body")
+		return nil, false
+	}
+	if len(b) > s.maxBytes {
+		return tooLarge()
+	}
+	return b, true
+}
+
+// setFields sets root members of doc, keeping the others and their order.
+func setFields(doc []byte, fields map[string]any) ([]byte, error) {
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		name, _ := json.Marshal(k)
+		value, err := json.Marshal(fields[k])
+		if err != nil {
+			return nil, err
+		}
+		b.Write(name)
+		b.WriteByte(':')
+		b.Write(value)
+	}
+	b.WriteByte('}')
+	return metapatch.Merge(doc, []byte(b.String()))
+}
+
+// stringField returns a root string member of a valid JSON object.
+func stringField(doc []byte, name string) (string, bool) {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(doc, &m) != nil {
+		return "", false
+	}
+	var v string
+	if raw, ok := m[name]; !ok || json.Unmarshal(raw, &v) != nil {
+		return "", false
+	}
+	return v, true
+}
+
+func intParam(s string, def int) (int, error) {
+	if s == "" {
+		return def, nil
+	}
+	return strconv.Atoi(s)
+}
+
+func writeJSON(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+// writeError writes Auth0's error body; errorCode may be empty.
+func writeError(w http.ResponseWriter, status int, message, errorCode string) {
+	body := struct {
+		StatusCode int    `json:"statusCode"`
+		Error      string `json:"error"`
+		Message    string `json:"message"`
+		ErrorCode  string `json:"errorCode,omitempty"`
+	}{status, http.StatusText(status), message, errorCode}
+	b, _ := json.Marshal(body)
+	writeJSON(w, status, b)
+}
+
+func writeScopeError(w http.ResponseWriter, scope string) {
+	writeError(w, http.StatusForbidden, "Insufficient scope, expected any of: "+scope, "insufficient_scope")
+}
+
+// writeLibraryError writes a *metapatch.Error exactly as the library renders it.
+func writeLibraryError(w http.ResponseWriter, err error) {
+	e, ok := err.(*metapatch.Error)
+	if !ok {
+		writeError(w, http.StatusInternalServerError, err.Error(), "")
+		return
+	}
+	b, _ := e.MarshalJSON()
+	writeJSON(w, e.StatusCode, b)
+}
+
+const (
+	hexDigits     = "0123456789abcdef"
+	alphanumerics = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+)
+
+func randomString(alphabet string, n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}
