@@ -159,6 +159,22 @@ func objectAt(src []byte, at int) object {
 	return o
 }
 
+// duplicate returns the first member that repeats an earlier name, or nil.
+func (o object) duplicate() *member {
+	if len(o.index) == len(o.members) {
+		return nil
+	}
+	seen := map[string]bool{}
+	for k := range o.members {
+		key := canonKey(o.members[k].raw(o.src), o.members[k].esc)
+		if seen[key] {
+			return &o.members[k]
+		}
+		seen[key] = true
+	}
+	return nil
+}
+
 // get returns the member named as m of the object other, or nil.
 func (o object) get(m *member, other []byte) *member {
 	if k, ok := o.index[canonKey(m.raw(other), m.esc)]; ok {
@@ -193,6 +209,13 @@ func (b body) done() []byte {
 // after's value, removed ones as null; nil when nothing changes.
 func (d *differ) members(bat, aat int) ([]byte, error) {
 	bo, ao := objectAt(d.before, bat), objectAt(d.after, aat)
+	// Names must be unambiguous where the diff goes member by member.
+	if m := bo.duplicate(); m != nil {
+		return nil, storedError(d.before, int(m.off), "duplicate property name %s", brief(string(m.key(d.before))))
+	}
+	if m := ao.duplicate(); m != nil {
+		return nil, bodyError(ErrDuplicateKey, d.after, int(m.off), "Duplicate property name: %s", brief(string(m.key(d.after))))
+	}
 	var b body
 	for k := range ao.members {
 		a := &ao.members[k]

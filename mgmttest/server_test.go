@@ -269,28 +269,31 @@ func TestConcurrentPatchesLoseNothing(t *testing.T) {
 	}
 }
 
-// countingReader yields n bytes of a JSON string body and counts reads.
+// countingReader yields n bytes and counts what was read. The transport
+// may still be sending after the response arrived, so the count is atomic.
 type countingReader struct {
-	n, read int
+	n    int64
+	sent atomic.Int64
 }
 
 func (r *countingReader) Read(p []byte) (int, error) {
-	if r.read >= r.n {
+	sent := r.sent.Load()
+	if sent >= r.n {
 		return 0, io.EOF
 	}
-	k := min(len(p), r.n-r.read)
+	k := min(int64(len(p)), r.n-sent)
 	for i := range k {
 		p[i] = 'x'
 	}
-	r.read += k
-	return k, nil
+	r.sent.Add(k)
+	return int(k), nil
 }
 
 func TestLargeBodyRefusedUnread(t *testing.T) {
 	srv, c := newClient(t, mgmttest.WithUsers([]byte(`{"user_id":"auth0|1"}`)))
 	body := &countingReader{n: 64 << 20}
 	req, _ := http.NewRequest("PATCH", srv.URL+"/api/v2/users/auth0%7C1", body)
-	req.ContentLength = int64(body.n)
+	req.ContentLength = body.n
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	resp, err := http.DefaultClient.Do(req)
@@ -300,7 +303,7 @@ func TestLargeBodyRefusedUnread(t *testing.T) {
 			t.Errorf("status %d, want 413", resp.StatusCode)
 		}
 	}
-	if body.read >= body.n {
+	if body.sent.Load() >= body.n {
 		t.Errorf("the server read the whole %d-byte body", body.n)
 	}
 	// Without a Content-Length (chunked), it stops at the limit too.
@@ -315,7 +318,7 @@ func TestLargeBodyRefusedUnread(t *testing.T) {
 			t.Errorf("chunked: %d %s", resp.StatusCode, b)
 		}
 	}
-	if chunked.read >= chunked.n {
+	if chunked.sent.Load() >= chunked.n {
 		t.Errorf("the server read the whole chunked body")
 	}
 	// The neighbour: a body at the limit's side of the line is read.
