@@ -32,7 +32,7 @@ func TestReadme(t *testing.T) {
 	}
 	// The README's test command is the one .ci/run runs.
 	ci := string(mustRead(t, ".ci/run"))
-	const testCommand = "go test -race ./...\n"
+	const testCommand = "go test -race github.com/metapatch/metapatch/...\n"
 	if !strings.Contains(readme, "\n"+testCommand) || !strings.Contains(ci, "\n"+testCommand) {
 		t.Errorf("README.md and .ci/run must both run %q", testCommand)
 	}
