@@ -344,7 +344,7 @@ func (d *differ) metadata(p rules.Prop, o, a *member) ([]byte, error) {
 			return nil, nil
 		}
 		return appendCompact(nil, a.valueIn(d.after)), nil
-	case wantEmpty && (stored == "other" || stored == "object" && n > 0 && (keep == false || p.Meta != rules.ClientMeta)):
+	case wantEmpty && (stored == "other" || stored == "object" && n > 0 && p.Meta != rules.ClientMeta):
 		return []byte("{}"), nil // clear
 	case wantEmpty && stored == "object" && n > 0: // client_metadata: a null per key
 		return d.members(bat, -1)
