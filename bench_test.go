@@ -29,25 +29,9 @@ func BenchmarkMerge(b *testing.B) {
 }
 
 func benchMergeShapes(b *testing.B, name string, stored, patch []byte) {
-	for _, alt := range []struct {
-		name string
-		f    func(stored, patch []byte) ([]byte, error)
-	}{
-		{"metapatch", func(s, p []byte) ([]byte, error) { return metapatch.Merge(s, p) }},
-		{"encoding-json-map", mapMerge},
-		{"floor", floor},
-	} {
-		b.Run(name+"/"+alt.name, func(b *testing.B) {
-			if _, err := alt.f(stored, patch); err != nil {
-				b.Fatal(err)
-			}
-			b.SetBytes(int64(len(stored) + len(patch)))
-			b.ReportAllocs()
-			for b.Loop() {
-				alt.f(stored, patch)
-			}
-		})
-	}
+	benchdata.Run(b, name+"/metapatch", stored, patch, func(s, p []byte) ([]byte, error) { return metapatch.Merge(s, p) })
+	benchdata.Run(b, name+"/encoding-json-map", stored, patch, mapMerge)
+	benchdata.Run(b, name+"/floor", stored, patch, floor)
 }
 
 // mapMerge is the root-level merge through encoding/json and a Go map.
@@ -81,30 +65,13 @@ func floor(stored, patch []byte) ([]byte, error) {
 
 func BenchmarkPatchUser(b *testing.B) {
 	user, body := benchdata.User()
-	if _, err := metapatch.PatchUser(user, body); err != nil {
-		b.Fatal(err)
-	}
-	b.SetBytes(int64(len(user) + len(body)))
-	b.ReportAllocs()
-	for b.Loop() {
-		metapatch.PatchUser(user, body)
-	}
+	benchdata.Run(b, "2KB", user, body, func(u, p []byte) ([]byte, error) { return metapatch.PatchUser(u, p) })
 }
 
 // BenchmarkManyMembers validates bodies of 10,000 and 100,000 members:
 // duplicate detection must stay linear (compare ns/op per member).
 func BenchmarkManyMembers(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
-		body := benchdata.Members(n)
-		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			if _, err := metapatch.Merge(nil, body); err != nil {
-				b.Fatal(err)
-			}
-			b.SetBytes(int64(len(body)))
-			b.ReportAllocs()
-			for b.Loop() {
-				metapatch.Merge(nil, body)
-			}
-		})
+		benchdata.Run(b, fmt.Sprint(n), nil, benchdata.Members(n), func(s, p []byte) ([]byte, error) { return metapatch.Merge(s, p) })
 	}
 }

@@ -216,44 +216,55 @@ func TestGolden(t *testing.T) {
 			}
 			ref, rerr := applyReference(c.kind, c.stored, c.patch, c.opts.reference())
 			agree(t, got, err, ref, rerr)
-			wantPath := filepath.Join(c.dir, "want.json")
-			errPath := filepath.Join(c.dir, "want-error.json")
-			if *update {
-				os.Remove(wantPath)
-				os.Remove(errPath)
-				if err != nil {
-					b, _ := json.MarshalIndent(toWantError(t, err), "", "  ")
-					writeFile(t, errPath, append(b, '\n'))
-				} else {
-					writeFile(t, wantPath, append(got, '\n'))
-				}
+			if checkGolden(t, c.dir, got, err) {
+				checkResult(t, c, got)
 			}
-			if b, rerr := os.ReadFile(errPath); rerr == nil {
-				var want wantError
-				if err := json.Unmarshal(b, &want); err != nil {
-					t.Fatalf("want-error.json: %v", err)
-				}
-				if err == nil {
-					t.Fatalf("got %s, want error %+v", got, want)
-				}
-				if diff := cmp.Diff(want, toWantError(t, err)); diff != "" {
-					t.Errorf("error mismatch (-want +got):\n%s", diff)
-				}
-				if got != nil {
-					t.Errorf("got document %s with the error", got)
-				}
-				return
-			}
-			want := bytes.TrimSuffix(mustRead(t, wantPath), []byte("\n"))
-			if err != nil {
-				t.Fatalf("unexpected error: %v (%s)", err, toWantError(t, err).Message)
-			}
-			if diff := cmp.Diff(string(want), string(got)); diff != "" {
-				t.Errorf("result mismatch (-want +got):\n%s", diff)
-			}
-			checkResult(t, c, got)
 		})
 	}
+}
+
+// checkGolden compares a call's outcome with dir's want.json (the document
+// plus a newline; just a newline for no document) or want-error.json,
+// which -update first rewrites. It reports whether the call succeeded as
+// expected, for the caller's further checks.
+func checkGolden(t *testing.T, dir string, got []byte, err error) bool {
+	t.Helper()
+	wantPath, errPath := filepath.Join(dir, "want.json"), filepath.Join(dir, "want-error.json")
+	if *update {
+		os.Remove(wantPath)
+		os.Remove(errPath)
+		if err != nil {
+			b, _ := json.MarshalIndent(toWantError(t, err), "", "  ")
+			writeFile(t, errPath, append(b, '\n'))
+		} else {
+			writeFile(t, wantPath, append(got, '\n'))
+		}
+	}
+	if b, rerr := os.ReadFile(errPath); rerr == nil {
+		var want wantError
+		if err := json.Unmarshal(b, &want); err != nil {
+			t.Fatalf("want-error.json: %v", err)
+		}
+		if err == nil {
+			t.Fatalf("got %s, want error %+v", got, want)
+		}
+		if diff := cmp.Diff(want, toWantError(t, err)); diff != "" {
+			t.Errorf("error mismatch (-want +got):\n%s", diff)
+		}
+		if got != nil {
+			t.Errorf("got document %s with the error", got)
+		}
+		return false
+	}
+	want := bytes.TrimSuffix(mustRead(t, wantPath), []byte("\n"))
+	if err != nil {
+		t.Fatalf("unexpected error: %v (%s)", err, toWantError(t, err).Message)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("result mismatch (-want +got):\n%s", diff)
+		return false
+	}
+	return true
 }
 
 // checkResult checks what every successful case must satisfy: compact,

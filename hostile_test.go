@@ -3,12 +3,12 @@ package metapatch_test
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/metapatch/metapatch"
+	"github.com/metapatch/metapatch/internal/benchdata"
 )
 
 // hostileCase is an input an attacker or a broken client would send.
@@ -33,17 +33,8 @@ func hostileCases() []hostileCase {
 	bigString := func(n int) []byte { // {"a":"xxx..."} of exactly n bytes
 		return []byte(`{"a":"` + strings.Repeat("x", n-8) + `"}`)
 	}
-	members := func(n int, extra string) []byte {
-		var b strings.Builder
-		b.WriteString("{")
-		for i := range n {
-			if i > 0 {
-				b.WriteString(",")
-			}
-			fmt.Fprintf(&b, `"member%d":%d`, i, i)
-		}
-		b.WriteString(extra + "}")
-		return []byte(b.String())
+	members := func(n int, extra string) []byte { // n members, then extra
+		return []byte(strings.TrimSuffix(string(benchdata.Members(n)), "}") + extra + "}")
 	}
 	longName := strings.Repeat("n", mib)
 	syntax := func(name, body string) hostileCase {
@@ -97,8 +88,8 @@ func hostileCases() []hostileCase {
 		syntax("empty", ``),
 		syntax("only white space", " \n\t "),
 		{name: "100,000 members", kind: "merge", body: members(100_000, ""), perInput: 12, fixed: 1 << 20, same: true},
-		{name: "100,000 members, the last one a duplicate", kind: "merge", body: members(100_000, `,"member7":0`), want: metapatch.ErrDuplicateKey, perInput: 12, fixed: 1 << 20},
-		{name: "100,000 stored members, one a duplicate", kind: "merge", stored: members(100_000, `,"\u006dember99999":0`), body: []byte(`{"x":1}`), want: metapatch.ErrStoredDocument, perInput: 12, fixed: 1 << 20},
+		{name: "100,000 members, the last one a duplicate", kind: "merge", body: members(100_000, `,"member_7":0`), want: metapatch.ErrDuplicateKey, perInput: 12, fixed: 1 << 20},
+		{name: "100,000 stored members, one a duplicate", kind: "merge", stored: members(100_000, `,"\u006dember_99999":0`), body: []byte(`{"x":1}`), want: metapatch.ErrStoredDocument, perInput: 12, fixed: 1 << 20},
 		{name: "a 1 MB name", kind: "merge", body: []byte(`{"` + longName + `":1}`), perInput: 2, fixed: 64 << 10, same: true},
 		{name: "a 1 MB name twice", kind: "merge", body: []byte(`{"` + longName + `":1,"` + longName + `":2}`), want: metapatch.ErrDuplicateKey, perInput: 4, fixed: 64 << 10},
 		{name: "a 1 MB escaped name", kind: "merge", body: []byte(`{"` + strings.Repeat(`\u0061`, mib/6) + `":1}`), perInput: 2, fixed: 64 << 10, same: true},

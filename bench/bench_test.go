@@ -23,25 +23,9 @@ var sizes = []struct {
 func BenchmarkCompare(b *testing.B) {
 	for _, size := range sizes {
 		stored, patch := benchdata.Metadata(size.n)
-		for _, alt := range []struct {
-			name string
-			f    func(stored, patch []byte) ([]byte, error)
-		}{
-			{"metapatch", func(s, p []byte) ([]byte, error) { return metapatch.Merge(s, p) }},
-			{"json-patch", jsonpatch.MergePatch},
-			{"sjson-loop", sjsonLoop},
-		} {
-			b.Run(size.name+"/"+alt.name, func(b *testing.B) {
-				if _, err := alt.f(stored, patch); err != nil {
-					b.Fatal(err)
-				}
-				b.SetBytes(int64(len(stored) + len(patch)))
-				b.ReportAllocs()
-				for b.Loop() {
-					alt.f(stored, patch)
-				}
-			})
-		}
+		benchdata.Run(b, size.name+"/metapatch", stored, patch, func(s, p []byte) ([]byte, error) { return metapatch.Merge(s, p) })
+		benchdata.Run(b, size.name+"/json-patch", stored, patch, jsonpatch.MergePatch)
+		benchdata.Run(b, size.name+"/sjson-loop", stored, patch, sjsonLoop)
 	}
 }
 

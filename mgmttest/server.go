@@ -143,6 +143,9 @@ func (s *Server) Token(scopes ...string) string {
 	return t
 }
 
+// timestamp is the clock's time as Auth0 writes it: ISO 8601, UTC, milliseconds.
+func (s *Server) timestamp() string { return s.now().UTC().Format("2006-01-02T15:04:05.000Z") }
+
 // A kind is one resource collection.
 type kind struct {
 	name            string // users, clients, organizations
@@ -244,7 +247,7 @@ func (s *Server) create(w http.ResponseWriter, r request, k *kind) {
 	// What the server fills, set with the generic root-level merge.
 	fill := map[string]any{k.idField: id}
 	if k.name == "users" {
-		now := s.now().UTC().Format("2006-01-02T15:04:05.000Z")
+		now := s.timestamp()
 		connection, _ := stringField(body, "connection")
 		_, bare, _ := strings.Cut(id, "|")
 		fill["created_at"], fill["updated_at"] = now, now
@@ -293,7 +296,7 @@ func (s *Server) patch(w http.ResponseWriter, r request, k *kind) {
 		return
 	}
 	if k.name == "users" {
-		if doc, err = setFields(doc, map[string]any{"updated_at": s.now().UTC().Format("2006-01-02T15:04:05.000Z")}); err != nil {
+		if doc, err = setFields(doc, map[string]any{"updated_at": s.timestamp()}); err != nil {
 			writeLibraryError(w, err)
 			return
 		}

@@ -6,7 +6,23 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"testing"
 )
+
+// Run runs f on stored and patch as the sub-benchmark name, reporting
+// bytes (of both inputs) and allocations; it fails when f does.
+func Run(b *testing.B, name string, stored, patch []byte, f func(stored, patch []byte) ([]byte, error)) {
+	b.Run(name, func(b *testing.B) {
+		if _, err := f(stored, patch); err != nil {
+			b.Fatal(err)
+		}
+		b.SetBytes(int64(len(stored) + len(patch)))
+		b.ReportAllocs()
+		for b.Loop() {
+			f(stored, patch)
+		}
+	})
+}
 
 // Metadata returns a metadata object of about size bytes and a patch that
 // replaces two of its root members, deletes one and adds one. Its root has
