@@ -181,7 +181,8 @@
 // this order wins:
 //
 //  1. the body over the byte limit (413);
-//  2. body syntax, UTF-8, duplicate names, depth (400);
+//  2. body syntax, UTF-8, duplicate names, depth (400): the body is read once,
+//     and the first of these problems in the body's order is reported;
 //  3. the body not an object (400);
 //  4. scopes (403);
 //  5. per-property rules, in body order: read-only, metadata not an object,
