@@ -101,12 +101,9 @@ func newDiffer(before, after []byte) (*differ, error) {
 // document's; after's are 400s.
 func checkDocument(src []byte, stored bool) (int, error) {
 	s := scanner{src: src, target: !stored}
-	i := skipWS(src, 0)
-	if stored && (i == len(src) || bytes.HasPrefix(src[i:], []byte("null")) && skipWS(src, i+4) == len(src)) {
+	i, none := absent(src)
+	if stored && none {
 		return -1, nil
-	}
-	if bytes.HasPrefix(src, []byte("\uFEFF")) {
-		return 0, s.syntax(0, "byte-order mark")
 	}
 	if _, _, err := s.document(); err != nil {
 		return 0, err
@@ -114,13 +111,8 @@ func checkDocument(src []byte, stored bool) (int, error) {
 	if src[i] != '{' {
 		return 0, s.fail(ErrNotObject, i, "Expected type object but found type %s", typeName(src[i:]))
 	}
-	index := map[string]bool{}
-	for _, m := range collect(src, i, nil) {
-		k := canonKey(m.raw(src), m.esc)
-		if index[k] {
-			return 0, s.fail(ErrDuplicateKey, int(m.off), "Duplicate property name: %s", brief(string(m.key(src))))
-		}
-		index[k] = true
+	if m := objectAt(src, i).duplicate(); m != nil {
+		return 0, s.fail(ErrDuplicateKey, int(m.off), "Duplicate property name: %s", brief(string(m.key(src))))
 	}
 	return i, nil
 }

@@ -48,7 +48,7 @@ func patchDocument(e *rules.Entity, stored, body []byte, create bool, opts []Opt
 				return nil, err
 			}
 		case rules.Metadata, rules.OrgMetadata:
-			m.act, m.keepEmpty = actMerge, p.Meta.KeepEmpty()
+			m.act, m.meta = actMerge, p.Meta
 			if p.Kind == rules.OrgMetadata {
 				m.act = actReplaceObject
 				if isNull(m.valueIn(body)) {
@@ -75,14 +75,10 @@ func patchDocument(e *rules.Entity, stored, body []byte, create bool, opts []Opt
 		return nil, err
 	}
 	for k := range ps.members {
-		m := &ps.members[k]
-		if m.act != actMerge && m.act != actReplaceObject {
-			continue
-		}
-		meta := e.Prop(m.key(body)).Meta
-		if limit := rules.MaxKeys(meta, int(m.stored)); limit > 0 && int(m.keys) > limit {
+		m := &ps.members[k] // MaxKeys is 0 for what is not metadata
+		if limit := rules.MaxKeys(m.meta, int(m.stored)); limit > 0 && int(m.keys) > limit {
 			return nil, newError(ErrTooManyKeys, pathAt(out, int(m.resultOff)),
-				fmt.Sprintf("Too many properties defined (%d), maximum %d", m.keys, rules.MaxKeys(meta, 0)))
+				fmt.Sprintf("Too many properties defined (%d), maximum %d", m.keys, rules.MaxKeys(m.meta, 0)))
 		}
 	}
 	if len(out) > c.maxBytes {

@@ -5,9 +5,10 @@
 package metapatch
 
 import (
-	"bytes"
 	"hash/maphash"
 	"slices"
+
+	"github.com/metapatch/metapatch/internal/rules"
 )
 
 // Merge applies patch, a metadata PATCH value, to stored, a metadata object,
@@ -57,9 +58,6 @@ func parseBody(body []byte, c *config, t *nameTable) (root, members int, spaced 
 	}
 	t.body = body
 	s := scanner{src: body, body: true, maxDepth: c.maxDepth, names: t}
-	if bytes.HasPrefix(body, []byte("\uFEFF")) {
-		return 0, 0, false, s.syntax(0, "byte-order mark")
-	}
 	start, _, err := s.document()
 	if err != nil {
 		return 0, 0, false, err
@@ -78,15 +76,15 @@ func openStored(stored []byte, t *nameTable, bodySpaced bool, subs []member) (me
 	if len(stored) > maxInput {
 		return mg, 0, tooLarge(maxInput, "Stored document length")
 	}
-	i := skipWS(stored, 0)
-	switch {
-	case i == len(stored):
+	i, none := absent(stored)
+	if none {
 		return mg, -1, nil
-	case bytes.HasPrefix(stored[i:], []byte("null")) && skipWS(stored, i+4) == len(stored):
-		return mg, -1, nil
-	case bytes.HasPrefix(stored, []byte("\uFEFF")):
-		return mg, 0, mg.st.syntax(0, "byte-order mark")
-	case stored[i] != '{':
+	}
+	if stored[i] != '{' {
+		// Say what is wrong with it: invalid JSON, or valid but no object.
+		if _, _, err := mg.st.document(); err != nil {
+			return mg, 0, err
+		}
 		return mg, 0, storedError(stored, i, "the document is not an object")
 	}
 	return mg, i, nil
@@ -105,14 +103,14 @@ const (
 // A member is one member of an object in the body, as offsets into the
 // body: 40 bytes, since a hostile body may hold millions of them.
 type member struct {
-	off, nameEnd   int32 // body[off:nameEnd]: the name, quotes included
-	voff, valueEnd int32 // body[voff:valueEnd]: the value (valid JSON)
-	lo, hi         int32 // actMerge, actReplaceObject: the value's members, merger.subs[lo:hi]
-	keys, stored   int32 // actMerge, actReplaceObject: members in the result; in the stored object
-	resultOff      int32 // actMerge, actReplaceObject: offset of the value in the result
-	esc            bool  // the name has escapes
-	used           bool  // the stored object had this name
-	keepEmpty      bool  // actMerge: an empty result is written as {} (else removed)
+	off, nameEnd   int32      // body[off:nameEnd]: the name, quotes included
+	voff, valueEnd int32      // body[voff:valueEnd]: the value (valid JSON)
+	lo, hi         int32      // actMerge, actReplaceObject: the value's members, merger.subs[lo:hi]
+	keys, stored   int32      // actMerge, actReplaceObject: members in the result; in the stored object
+	resultOff      int32      // actMerge, actReplaceObject: offset of the value in the result
+	esc            bool       // the name has escapes
+	used           bool       // the stored object had this name
+	meta           rules.Meta // actMerge, actReplaceObject: which metadata; its kind says how an empty one is stored
 	act            action
 }
 
@@ -324,20 +322,20 @@ func (mg *merger) member(dst, name []byte, m *member, at int) (out []byte, end i
 		case at >= 0 && len(sub.members) > 0 && src[at] == '{':
 			dst, end, keys, stored, err = mg.object(dst, at, &sub)
 		case at >= 0 && len(sub.members) > 0 && src[at] != 'n':
-			if end, err = mg.skipStored(at); err == nil {
+			if end, err = mg.st.value(at); err == nil {
 				err = storedError(src, at, "%s is not an object", brief(decodeString(name[1:len(name)-1])))
 			}
 		default: // a clear, or nothing (null) stored
 			if at >= 0 {
-				end, err = mg.skipStored(at)
+				end, err = mg.st.value(at)
 			}
 			dst, _, keys, _, _ = mg.object(dst, -1, &sub)
 		}
 		m.keys, m.stored = int32(keys), int32(stored)
-		return dst, end, keys > 0 || m.keepEmpty, err
+		return dst, end, keys > 0 || m.meta.KeepEmpty(), err
 	case actReplaceObject:
 		if at >= 0 {
-			end, err = mg.skipStored(at)
+			end, err = mg.st.value(at)
 		}
 		if isNull(m.valueIn(mg.body)) {
 			return dst, end, false, err
@@ -358,7 +356,7 @@ func (mg *merger) member(dst, name []byte, m *member, at int) (out []byte, end i
 		return append(dst, '}'), end, m.keys > 0, err
 	default: // actReplace
 		if at >= 0 {
-			end, err = mg.skipStored(at)
+			end, err = mg.st.value(at)
 		}
 		v := m.valueIn(mg.body)
 		if isNull(v) {
@@ -378,9 +376,6 @@ func (mg *merger) copyStored(dst []byte, at int) ([]byte, int, error) {
 	}
 	return append(dst, mg.st.src[at:end]...), end, err
 }
-
-// skipStored validates the stored value at offset at.
-func (mg *merger) skipStored(at int) (int, error) { return mg.st.value(at) }
 
 // appendBody appends a body value, compact.
 func (mg *merger) appendBody(dst, v []byte) []byte {

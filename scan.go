@@ -290,6 +290,8 @@ func (s *scanner) number(i int) (int, error) {
 		j++
 	case j < len(src) && '1' <= src[j] && src[j] <= '9':
 		j = digits(src, j+1)
+	case bytes.HasPrefix(src[i:], []byte("\uFEFF")):
+		return i, s.syntax(i, "byte-order mark")
 	default:
 		return i, s.syntax(i, "invalid value")
 	}
@@ -319,6 +321,13 @@ func digits(src []byte, j int) int {
 		j++
 	}
 	return j
+}
+
+// absent reports whether a stored document is absent: empty, only white
+// space, or null (SPEC 8). It returns the offset of its first value.
+func absent(src []byte) (int, bool) {
+	i := skipWS(src, 0)
+	return i, i == len(src) || bytes.HasPrefix(src[i:], []byte("null")) && skipWS(src, i+4) == len(src)
 }
 
 // document scans a whole input that must be one value and nothing but white
