@@ -1,26 +1,6 @@
-// Package mgmttest runs an in-memory Auth0 Management API for go test, in
-// the spirit of net/http/httptest: users, clients (applications) and
-// organizations, with metapatch's exact metadata rules and errors, and
-// bearer tokens that carry scopes. Auth0's official Go SDK talks to it
-// unchanged:
-//
-//	srv := mgmttest.NewServer()
-//	defer srv.Close()
-//	api, _ := management.New(srv.URL, management.WithInsecure(), management.WithStaticToken(srv.Token()))
-//
-// Endpoints: POST /api/v2/users, GET /api/v2/users (page, per_page,
-// include_totals), and GET, PATCH, DELETE /api/v2/users/{id}; the same for
-// /api/v2/clients ({id} is the client_id) and /api/v2/organizations.
-// Bodies go through metapatch's Create and Patch functions, with the
-// token's scopes, so every rule and error of the library holds over HTTP.
-// The server fills what Auth0 fills: user_id ("auth0|" and 24 hex digits
-// unless given), created_at and updated_at (ISO 8601, milliseconds, UTC)
-// and identities for users, a 32-character client_id, an organization id
-// ("org_" and 16 characters).
-//
-// Requests are applied one at a time, so concurrent PATCHes of one
-// resource never lose an update. A body over the library's byte limit is
-// refused with 413 before it is read whole.
+// This file implements the package doc's "Endpoints": routing, the
+// handlers and Auth0's error bodies.
+
 package mgmttest
 
 import (
@@ -51,7 +31,7 @@ type Server struct {
 	now      func() time.Time
 	maxBytes int
 	kinds    map[string]*kind
-	tokens   map[string][]string // token → scopes; nil: every scope
+	auth     *auth
 }
 
 // An Option configures a Server. The options are WithClock, WithUsers,
@@ -100,7 +80,7 @@ func seed(name string, docs [][]byte) Option {
 
 // NewServer starts a Server on a loopback port. Close it when done.
 func NewServer(opts ...Option) *Server {
-	s := &Server{now: time.Now, maxBytes: 16 << 20, tokens: map[string][]string{}, kinds: kinds()}
+	s := &Server{now: time.Now, maxBytes: 16 << 20, auth: newAuth(), kinds: kinds()}
 	for _, o := range opts {
 		o.apply(s)
 	}
@@ -113,9 +93,9 @@ func NewServer(opts ...Option) *Server {
 		mux.HandleFunc("PATCH "+base+"/{id}", s.handle(k, s.patch))
 		mux.HandleFunc("DELETE "+base+"/{id}", s.handle(k, s.delete))
 	}
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "Not Found", "")
-	})
+	mux.HandleFunc("POST /oauth/token", s.token)
+	mux.HandleFunc("GET /.well-known/jwks.json", s.jwks)
+	mux.HandleFunc("/", notImplemented)
 	s.srv = httptest.NewServer(mux)
 	s.URL = s.srv.URL
 	return s
@@ -123,25 +103,6 @@ func NewServer(opts ...Option) *Server {
 
 // Close shuts the server down and blocks until its requests are done.
 func (s *Server) Close() { s.srv.Close() }
-
-// Token returns a new bearer token granting scopes (each argument may hold
-// several, space-separated); with none, it grants every scope.
-func (s *Server) Token(scopes ...string) string {
-	var list []string
-	for _, sc := range scopes {
-		list = append(list, strings.Fields(sc)...)
-	}
-	if len(scopes) == 0 {
-		list = nil
-	} else if list == nil {
-		list = []string{}
-	}
-	t := randomString(hexDigits, 40)
-	s.mu.Lock()
-	s.tokens[t] = list
-	s.mu.Unlock()
-	return t
-}
 
 // timestamp is the clock's time as Auth0 writes it: ISO 8601, UTC, milliseconds.
 func (s *Server) timestamp() string { return s.now().UTC().Format("2006-01-02T15:04:05.000Z") }
@@ -209,19 +170,13 @@ func (r request) options() []metapatch.Option {
 // handle authenticates the request and serializes it with every other.
 func (s *Server) handle(k *kind, h func(http.ResponseWriter, request, *kind)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		auth := r.Header.Get("Authorization")
-		token, ok := strings.CutPrefix(auth, "Bearer ")
-		if !ok || token == "" {
-			writeError(w, http.StatusUnauthorized, "Missing authentication", "")
+		scopes, refusal := s.scopesOf(r)
+		if refusal != "" {
+			writeError(w, http.StatusUnauthorized, refusal, "")
 			return
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		scopes, known := s.tokens[token]
-		if !known {
-			writeError(w, http.StatusUnauthorized, "Invalid token", "")
-			return
-		}
 		h(w, request{r, scopes}, k)
 	}
 }
@@ -437,6 +392,12 @@ func writeError(w http.ResponseWriter, status int, message, errorCode string) {
 	}{status, http.StatusText(status), message, errorCode}
 	b, _ := json.Marshal(body)
 	writeJSON(w, status, b)
+}
+
+// notImplemented answers every method and path the server does not serve:
+// 501, never a 404 that would look like a missing resource.
+func notImplemented(w http.ResponseWriter, r *http.Request) {
+	writeError(w, http.StatusNotImplemented, "mgmttest does not implement "+r.Method+" "+r.URL.Path, "not_implemented")
 }
 
 func writeScopeError(w http.ResponseWriter, scope string) {

@@ -123,7 +123,7 @@ func TestNotFound(t *testing.T) {
 	c.want("PATCH", "/api/v2/users/auth0%7Cnope", `{"nickname":"x"}`, 404, "")
 	c.want("GET", "/api/v2/clients/nope", nil, 404, "")
 	c.want("PATCH", "/api/v2/organizations/org_nope", `{"name":"x"}`, 404, "")
-	c.want("GET", "/api/v2/connections", nil, 404, "")
+	c.want("GET", "/api/v2/roles", nil, 501, "") // not served: never a 404
 }
 
 func TestCreateFillsWhatAuth0Fills(t *testing.T) {

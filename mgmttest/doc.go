@@ -1,0 +1,75 @@
+// Package mgmttest runs an in-memory Auth0 Management API for go test, in
+// the spirit of net/http/httptest: users, clients (applications) and
+// organizations, with metapatch's exact metadata rules and errors, and
+// bearer tokens that carry scopes. Auth0's official Go SDK talks to it
+// unchanged, with a static token or with the client credentials grant:
+//
+//	srv := mgmttest.NewServer()
+//	defer srv.Close()
+//	id, secret := srv.Credentials("read:users update:users")
+//	api, _ := management.New(srv.URL, management.WithInsecure(),
+//		management.WithClientCredentials(ctx, id, secret))
+//
+// # Endpoints
+//
+// POST /api/v2/users, GET /api/v2/users (page, per_page, include_totals),
+// and GET, PATCH, DELETE /api/v2/users/{id}; the same for /api/v2/clients
+// ({id} is the client_id) and /api/v2/organizations. Bodies go through
+// metapatch's Create and Patch functions, with the token's scopes, so
+// every rule and error of the library holds over HTTP. The server fills
+// what Auth0 fills: user_id ("auth0|" and 24 hex digits unless given),
+// created_at and updated_at (ISO 8601, milliseconds, UTC) and identities
+// for users, a 32-character client_id, an organization id ("org_" and 16
+// characters).
+//
+// Every other method and path answers 501 Not Implemented, whatever the
+// token, with Auth0's error body and errorCode "not_implemented", e.g.
+// {"statusCode":501,"error":"Not Implemented","message":"mgmttest does not
+// implement GET /api/v2/roles","errorCode":"not_implemented"}: a test
+// that calls an endpoint the server lacks fails loudly instead of seeing
+// a 404 that looks like a missing resource (our decision). A missing
+// resource of a served endpoint is 404 with the entity's own errorCode
+// (inexistent_user, inexistent_client, inexistent_organization), as Auth0
+// answers.
+//
+// Requests are applied one at a time, so concurrent PATCHes of one
+// resource never lose an update. A body over the library's byte limit is
+// refused with 413 before it is read whole.
+//
+// # Authentication
+//
+// Every /api/v2 request needs "Authorization: Bearer <token>": 401
+// "Missing authentication" without one, 401 "Invalid token" for a token
+// the server did not issue or whose signature does not verify, 401
+// "Expired token received for JSON Web Token validation" past its exp.
+// Two kinds of token are accepted:
+//
+//   - Token(scopes...) returns an opaque token granting those scopes
+//     (none: every scope).
+//   - Credentials(scopes...) makes a machine-to-machine client granted
+//     those scopes (none: every scope the server checks) and returns its
+//     client ID and secret. POST /oauth/token with
+//     grant_type=client_credentials, client_id, client_secret and
+//     audience (the server's URL followed by "/api/v2/"), as a form, a
+//     JSON body or with the ID and secret in HTTP Basic authentication,
+//     answers {"access_token","token_type":"Bearer","expires_in":86400,
+//     "scope"}. An optional scope parameter narrows the token to those
+//     scopes.
+//
+// The access token is an RS256 JSON Web Token with Auth0's claims: iss
+// (the URL followed by "/"), sub ("<client_id>@clients"), aud, azp, scope
+// (space-separated), gty ("client-credentials"), iat and exp (iat plus
+// 86400 seconds, by the server's clock), and a kid header naming the key
+// at GET /.well-known/jwks.json, so a test can verify tokens as a resource
+// server would. The key is made when first needed.
+//
+// Refusals, with the Authentication API's body {"error",
+// "error_description"}: a wrong client ID or secret, 401 access_denied
+// "Unauthorized" (observed Auth0 behaviour); another audience, 403
+// access_denied "Service not found: <audience>"; no audience, 403
+// access_denied "No audience parameter was provided, and no default
+// audience has been configured"; a scope the client lacks, 403
+// access_denied "Client has not been granted scopes: <scopes>" (Auth0's
+// wording); another grant type, 400 unsupported_grant_type, and none, 400
+// invalid_request (RFC 6749; the 400s are our decision).
+package mgmttest
