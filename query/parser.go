@@ -1,0 +1,437 @@
+// This file implements the grammar; see the package doc, "Syntax".
+
+package query
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// maxDepth limits the nesting of parentheses and NOT, so that no query
+// can make the parser, the printer or Match recurse without bound.
+const maxDepth = 100
+
+// Parse parses a query. Every error it returns is an *Error. An empty
+// query (or one of only white space) is an error: a caller without a
+// query passes none. See the package doc, "Syntax" and "Errors".
+func Parse(q string) (*Query, error) {
+	if !utf8.ValidString(q) {
+		for i := 0; i < len(q); {
+			r, n := utf8.DecodeRuneInString(q[i:])
+			if r == utf8.RuneError && n <= 1 {
+				return nil, &Error{i, "the query is not valid UTF-8"}
+			}
+			i += n
+		}
+	}
+	p := &parser{s: scanner{src: q}}
+	root, err := p.parse()
+	if err != nil {
+		return nil, err
+	}
+	return &Query{Root: root}, nil
+}
+
+// parser is a recursive-descent parser with one token of look-ahead,
+// scanned lazily so that the parser can ask for a value where one is
+// expected.
+type parser struct {
+	s      scanner
+	tok    token
+	peeked bool
+	depth  int
+	after  string // the operator just consumed, for error messages
+}
+
+// peek returns the next token, scanned outside value position.
+func (p *parser) peek() (token, *Error) {
+	if !p.peeked {
+		t, err := p.s.scan(clause)
+		if err != nil {
+			return t, err
+		}
+		p.tok, p.peeked = t, true
+	}
+	return p.tok, nil
+}
+
+// next consumes the peeked token.
+func (p *parser) next() { p.peeked = false }
+
+// value scans the next token in value position (m is value or bound).
+// Nothing may be peeked.
+func (p *parser) value(m mode) (token, *Error) {
+	return p.s.scan(m)
+}
+
+func (p *parser) parse() (Node, *Error) {
+	t, err := p.peek()
+	if err != nil {
+		return nil, err
+	}
+	if t.kind == tEOF {
+		return nil, &Error{0, "the query is empty"}
+	}
+	n, err := p.parseOr()
+	if err != nil {
+		return nil, err
+	}
+	t, err = p.peek()
+	if err != nil {
+		return nil, err
+	}
+	switch t.kind {
+	case tEOF:
+		return n, nil
+	case tRParen:
+		return nil, &Error{t.off, "unbalanced ')': no '(' before it"}
+	}
+	return nil, &Error{t.off, "unexpected " + tokenNames[t.kind]}
+}
+
+// parseOr parses clauses joined by OR or by nothing. A clause that is a
+// single negation (NOT x, -x) excludes documents from the group, as in
+// Lucene: "a -b" is a AND NOT b.
+func (p *parser) parseOr() (Node, *Error) {
+	var pos, neg []Node
+	for {
+		n, negated, err := p.parseAnd()
+		if err != nil {
+			return nil, err
+		}
+		if negated {
+			neg = append(neg, n)
+		} else {
+			pos = append(pos, n)
+		}
+		t, err := p.peek()
+		if err != nil {
+			return nil, err
+		}
+		switch t.kind {
+		case tEOF, tRParen:
+			return group(pos, neg), nil
+		case tOr:
+			p.next()
+			p.after = "OR"
+		}
+	}
+}
+
+// group builds the node of an OR group from its positive and negated
+// clauses.
+func group(pos, neg []Node) Node {
+	var or Node
+	switch len(pos) {
+	case 0:
+		if len(neg) == 1 {
+			return neg[0]
+		}
+		return &And{Operands: neg}
+	case 1:
+		or = pos[0]
+	default:
+		or = &Or{Operands: pos}
+	}
+	if len(neg) == 0 {
+		return or
+	}
+	return &And{Operands: append([]Node{or}, neg...)}
+}
+
+// parseAnd parses unary clauses joined by AND. negated is true when the
+// result is a single negated clause.
+func (p *parser) parseAnd() (n Node, negated bool, err *Error) {
+	n, negated, err = p.parseUnary()
+	if err != nil {
+		return nil, false, err
+	}
+	var ops []Node
+	for {
+		t, err := p.peek()
+		if err != nil {
+			return nil, false, err
+		}
+		if t.kind != tAnd {
+			break
+		}
+		p.next()
+		p.after = "AND"
+		m, _, err := p.parseUnary()
+		if err != nil {
+			return nil, false, err
+		}
+		if ops == nil {
+			ops = []Node{n}
+		}
+		ops = append(ops, m)
+	}
+	if ops != nil {
+		return &And{Operands: ops}, false, nil
+	}
+	return n, negated, nil
+}
+
+// parseUnary parses NOT x, -x or a primary.
+func (p *parser) parseUnary() (Node, bool, *Error) {
+	t, err := p.peek()
+	if err != nil {
+		return nil, false, err
+	}
+	if t.kind != tNot && t.kind != tMinus {
+		n, err := p.parsePrimary()
+		return n, false, err
+	}
+	p.next()
+	p.after = tokenNames[t.kind]
+	if p.depth++; p.depth > maxDepth {
+		return nil, false, &Error{t.off, "the query nests deeper than " + strconv.Itoa(maxDepth) + " levels"}
+	}
+	n, _, err := p.parseUnary()
+	p.depth--
+	if err != nil {
+		return nil, false, err
+	}
+	return &Not{Operand: n}, true, nil
+}
+
+// parsePrimary parses a parenthesized query or a term.
+func (p *parser) parsePrimary() (Node, *Error) {
+	t, err := p.peek()
+	if err != nil {
+		return nil, err
+	}
+	switch t.kind {
+	case tLParen:
+		p.next()
+		p.after = "'('"
+		if p.depth++; p.depth > maxDepth {
+			return nil, &Error{t.off, "the query nests deeper than " + strconv.Itoa(maxDepth) + " levels"}
+		}
+		u, err := p.peek()
+		if err != nil {
+			return nil, err
+		}
+		if u.kind == tRParen {
+			return nil, &Error{u.off, "empty parentheses"}
+		}
+		if u.kind == tEOF {
+			return nil, &Error{t.off, "unbalanced '(': no ')' after it"}
+		}
+		n, err := p.parseOr()
+		if err != nil {
+			return nil, err
+		}
+		u, err = p.peek()
+		if err != nil {
+			return nil, err
+		}
+		if u.kind != tRParen {
+			return nil, &Error{t.off, "unbalanced '(': no ')' after it"}
+		}
+		p.next()
+		p.depth--
+		return n, nil
+	case tWord:
+		p.next()
+		if t.end < len(p.s.src) && p.s.src[t.end] == ':' {
+			return p.parseField(t)
+		}
+		return p.valueTerm(&Term{Fold: true}, t)
+	case tQuoted:
+		p.next()
+		return &Term{Fold: true, Kind: Exact, Value: t.text, Number: IsNumber(t.text)}, nil
+	case tEOF:
+		if p.after != "" {
+			return nil, &Error{t.off, "the query ends where a term should follow " + p.after}
+		}
+	case tRParen:
+		if p.after != "" {
+			return nil, &Error{t.off, "')' where a term should follow " + p.after}
+		}
+	case tAnd, tOr:
+		if p.after != "" {
+			return nil, &Error{t.off, tokenNames[t.kind] + " where a term should follow " + p.after}
+		}
+		return nil, &Error{t.off, tokenNames[t.kind] + " must have a term before it"}
+	case tColon:
+		return nil, &Error{t.off, "':' must follow a field name directly, as in field:value"}
+	case tLBrack, tLBrace:
+		return nil, &Error{t.off, "a range needs a field, as in logins_count:[1 TO 5]"}
+	}
+	return nil, &Error{t.off, "unexpected " + tokenNames[t.kind]}
+}
+
+// parseField parses what follows "field:"; f is the field's word.
+func (p *parser) parseField(f token) (Node, *Error) {
+	if f.star >= 0 {
+		return nil, &Error{f.star, "a field name cannot contain a wildcard"}
+	}
+	p.s.pos++ // the ':'
+	colon := f.end
+	if colon+1 == len(p.s.src) || isSpace(p.s.src[colon+1]) {
+		if f.raw && f.text == "_exists_" {
+			return nil, &Error{colon + 1, "_exists_ has no field name after ':' (nothing may separate them)"}
+		}
+		return nil, &Error{colon + 1, "field " + f.text + " has no value after ':' (nothing may separate them)"}
+	}
+	v, err := p.value(value)
+	if err != nil {
+		return nil, err
+	}
+	if f.raw && f.text == "_exists_" {
+		return p.parseExists(colon, v)
+	}
+	term, err := newTerm(f)
+	if err != nil {
+		return nil, err
+	}
+	switch v.kind {
+	case tWord:
+		return p.valueTerm(term, v)
+	case tQuoted:
+		term.Kind, term.Value, term.Number = Exact, v.text, IsNumber(v.text)
+		return term, nil
+	case tLBrack, tLBrace:
+		if term.Metadata {
+			return nil, &Error{v.off, "ranges are not supported on metadata fields (" + term.Field + ")"}
+		}
+		return p.parseRange(term, v)
+	case tRParen:
+		return nil, &Error{colon + 1, "field " + term.Field + " has no value after ':'"}
+	}
+	return nil, &Error{v.off, "unexpected " + tokenNames[v.kind] + " after field " + term.Field + ":"}
+}
+
+// newTerm starts the term of a field word, checking the field's path.
+func newTerm(f token) (*Term, *Error) {
+	path := strings.Split(f.text, ".")
+	for _, s := range path {
+		if s == "" {
+			return nil, &Error{f.off, "field " + strconv.Quote(f.text) + " has an empty name between dots"}
+		}
+	}
+	return &Term{Field: f.text, Path: path, Metadata: IsMetadata(f.text), Fold: CaseInsensitive(f.text)}, nil
+}
+
+// valueTerm completes term with a bare word: an exact value or a prefix.
+func (p *parser) valueTerm(term *Term, v token) (Node, *Error) {
+	if v.end < len(p.s.src) && p.s.src[v.end] == ':' && term.Field != "" {
+		return nil, &Error{v.end, "a ':' in a value must be escaped as '\\:', or the value quoted"}
+	}
+	if v.star < 0 {
+		term.Kind, term.Value, term.Number = Exact, v.text, IsNumber(v.text)
+		return term, nil
+	}
+	if term.Metadata {
+		return nil, &Error{v.star, "wildcards are not supported on metadata fields (" + term.Field + ")"}
+	}
+	if utf8.RuneCountInString(v.text) < 3 {
+		return nil, &Error{v.star, "a wildcard '*' needs at least 3 characters before it"}
+	}
+	term.Kind, term.Value = Prefix, v.text
+	return term, nil
+}
+
+// parseExists parses the field of _exists_:field.
+func (p *parser) parseExists(colon int, v token) (Node, *Error) {
+	switch v.kind {
+	case tWord:
+		if v.star >= 0 {
+			return nil, &Error{v.star, "_exists_ needs a field name without wildcards"}
+		}
+	case tQuoted:
+	default:
+		return nil, &Error{v.off, "_exists_ needs a field name, as in _exists_:user_metadata.plan"}
+	}
+	if v.text == "" {
+		return nil, &Error{v.off, "_exists_ needs a field name, as in _exists_:user_metadata.plan"}
+	}
+	term, err := newTerm(v)
+	if err != nil {
+		return nil, err
+	}
+	term.Kind = Exists
+	return term, nil
+}
+
+// parseRange parses [low TO high] (or with { }) after "field:"; open is
+// the opening bracket.
+func (p *parser) parseRange(term *Term, open token) (Node, *Error) {
+	low, err := p.bound(open.kind == tLBrack, open.off)
+	if err != nil {
+		return nil, err
+	}
+	to, err := p.value(bound)
+	if err != nil {
+		return nil, err
+	}
+	if to.kind != tWord || !to.raw || to.text != "TO" || to.star >= 0 {
+		return nil, &Error{to.off, "a range must read [low TO high]: expected TO"}
+	}
+	high, err := p.bound(false, open.off)
+	if err != nil {
+		return nil, err
+	}
+	closing, err := p.value(bound)
+	if err != nil {
+		return nil, err
+	}
+	switch closing.kind {
+	case tRBrack:
+		high.Inclusive = true
+	case tRBrace:
+	default:
+		return nil, &Error{closing.off, "a range must end with ']' or '}'"}
+	}
+	term.Kind, term.Low, term.High = Range, low, high
+	return term, nil
+}
+
+// bound parses one end of a range: a bare '*' for an open end, a word or
+// a quoted value.
+func (p *parser) bound(inclusive bool, open int) (Bound, *Error) {
+	t, err := p.value(bound)
+	if err != nil {
+		return Bound{}, err
+	}
+	switch t.kind {
+	case tWord:
+		if t.star >= 0 {
+			if t.text == "" && t.raw {
+				return Bound{Unbounded: true, Inclusive: inclusive}, nil
+			}
+			return Bound{}, &Error{t.star, "a range bound cannot contain a wildcard; '*' alone is an open end"}
+		}
+		if t.raw && t.text == "TO" {
+			return Bound{}, &Error{t.off, "a range bound is missing before TO"}
+		}
+	case tQuoted:
+	case tEOF:
+		return Bound{}, &Error{open, "the range is not closed with ']' or '}'"}
+	default:
+		return Bound{}, &Error{t.off, "a range bound is missing"}
+	}
+	return Bound{Inclusive: inclusive, Value: t.text, Number: IsNumber(t.text), Key: dateKey(t.text)}, nil
+}
+
+// dateKey returns the full form 2006-01-02T15:04:05.000Z of a date or
+// date-time written as 2006-01-02, 2006-01-02T15:04, 2006-01-02T15:04:05
+// or 2006-01-02T15:04:05.0 to .000, each with or without a final Z (the
+// missing parts are zeros); any other text is returned as it is.
+func dateKey(s string) string {
+	const full = "0000-00-00T00:00:00.000"
+	t := strings.TrimSuffix(s, "Z")
+	switch len(t) {
+	case 10, 16, 19, 21, 22, 23:
+	default:
+		return s
+	}
+	for i := 0; i < len(t); i++ {
+		if c, f := t[i], full[i]; f == '0' && (c < '0' || c > '9') || f != '0' && c != f {
+			return s
+		}
+	}
+	return t + full[len(t):] + "Z"
+}
