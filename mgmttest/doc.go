@@ -32,9 +32,26 @@
 // (inexistent_user, inexistent_client, inexistent_organization), as Auth0
 // answers.
 //
-// Requests are applied one at a time, so concurrent PATCHes of one
-// resource never lose an update. A body over the library's byte limit is
-// refused with 413 before it is read whole.
+// # Concurrency
+//
+// A request's body is read and checked by the library (the byte limit,
+// then every rule that needs only the body) before the store is touched,
+// and no lock is held meanwhile: a client that stalls halfway through its
+// body blocks no one. A body over the library's byte limit is refused
+// with 413 before it is read whole. A PATCH is then one Store.Update: the
+// library's Patch runs inside it on the current document, so concurrent
+// PATCHes of one resource never lose an update, and a PATCH that fails
+// changes nothing.
+//
+// # Storage
+//
+// Documents live in a Store (by default NewMemoryStore; WithStore for
+// another, e.g. a database), one collection per endpoint. The store
+// keeps exact bytes and creation order: lists answer in creation order,
+// and a POST whose id exists is 409 with errorCode "conflict" ("The user
+// already exists."). Seeded documents (WithUsers, WithClients, ...) are
+// created in the order given. Package mgmttest/storetest checks any
+// Store against the contract.
 //
 // # Authentication
 //

@@ -4,8 +4,11 @@
 package mgmttest
 
 import (
+	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -14,7 +17,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/metapatch/metapatch"
@@ -27,15 +29,16 @@ type Server struct {
 	URL string
 
 	srv      *httptest.Server
-	mu       sync.Mutex // held by every request: writes are atomic
 	now      func() time.Time
 	maxBytes int
+	store    Store
+	seeds    []seedDocs
 	kinds    map[string]*kind
 	auth     *auth
 }
 
-// An Option configures a Server. The options are WithClock, WithUsers,
-// WithClients and WithOrganizations.
+// An Option configures a Server. The options are WithClock, WithStore,
+// WithUsers, WithClients and WithOrganizations.
 type Option interface {
 	apply(*Server)
 }
@@ -44,8 +47,8 @@ type optionFunc func(*Server)
 
 func (f optionFunc) apply(s *Server) { f(s) }
 
-// WithClock sets the clock that stamps created_at and updated_at (default
-// time.Now).
+// WithClock sets the clock that stamps created_at and updated_at and
+// issues and checks access tokens (default time.Now).
 func WithClock(now func() time.Time) Option {
 	if now == nil {
 		panic("mgmttest: WithClock(nil)")
@@ -53,8 +56,19 @@ func WithClock(now func() time.Time) Option {
 	return optionFunc(func(s *Server) { s.now = now })
 }
 
-// WithUsers stores users before the server starts, as they are. Each must
-// be a JSON object with a string user_id; NewServer panics otherwise.
+// WithStore keeps the server's documents in st instead of a new memory
+// store (NewMemoryStore). Seeded documents are created in st when the
+// server starts.
+func WithStore(st Store) Option {
+	if st == nil {
+		panic("mgmttest: WithStore(nil)")
+	}
+	return optionFunc(func(s *Server) { s.store = st })
+}
+
+// WithUsers stores users before the server starts, as they are, in the
+// order given. Each must be a JSON object with a string user_id; NewServer
+// panics otherwise, and when the store already holds the id.
 func WithUsers(docs ...[]byte) Option { return seed("users", docs) }
 
 // WithClients stores clients (each with a client_id) before the server starts.
@@ -64,18 +78,17 @@ func WithClients(docs ...[]byte) Option { return seed("clients", docs) }
 // server starts.
 func WithOrganizations(docs ...[]byte) Option { return seed("organizations", docs) }
 
+type seedDocs struct {
+	kind string
+	docs [][]byte
+}
+
 func seed(name string, docs [][]byte) Option {
 	docs = slices.Clone(docs)
-	return optionFunc(func(s *Server) {
-		k := s.kinds[name]
-		for _, doc := range docs {
-			id, ok := stringField(doc, k.idField)
-			if !ok || id == "" {
-				panic(fmt.Sprintf("mgmttest: a seeded %s document needs a string %s: %s", name, k.idField, doc))
-			}
-			k.put(id, slices.Clone(doc))
-		}
-	})
+	for i, d := range docs {
+		docs[i] = slices.Clone(d)
+	}
+	return optionFunc(func(s *Server) { s.seeds = append(s.seeds, seedDocs{name, docs}) })
 }
 
 // NewServer starts a Server on a loopback port. Close it when done.
@@ -84,6 +97,22 @@ func NewServer(opts ...Option) *Server {
 	for _, o := range opts {
 		o.apply(s)
 	}
+	if s.store == nil {
+		s.store = NewMemoryStore()
+	}
+	for _, sd := range s.seeds {
+		k := s.kinds[sd.kind]
+		for _, doc := range sd.docs {
+			id, ok := stringField(doc, k.idField)
+			if !ok || id == "" {
+				panic(fmt.Sprintf("mgmttest: a seeded %s document needs a string %s: %s", sd.kind, k.idField, doc))
+			}
+			if err := s.store.Create(context.Background(), k.name, id, doc); err != nil {
+				panic(fmt.Sprintf("mgmttest: seeding %s %q: %v", sd.kind, id, err))
+			}
+		}
+	}
+	s.seeds = nil
 	mux := http.NewServeMux()
 	for _, k := range s.kinds {
 		base := "/api/v2/" + k.name
@@ -96,7 +125,10 @@ func NewServer(opts ...Option) *Server {
 	mux.HandleFunc("POST /oauth/token", s.token)
 	mux.HandleFunc("GET /.well-known/jwks.json", s.jwks)
 	mux.HandleFunc("/", notImplemented)
-	s.srv = httptest.NewServer(mux)
+	s.srv = httptest.NewUnstartedServer(mux)
+	s.srv.Config.ReadHeaderTimeout = 10 * time.Second
+	s.srv.Config.IdleTimeout = time.Minute
+	s.srv.Start()
 	s.URL = s.srv.URL
 	return s
 }
@@ -107,47 +139,40 @@ func (s *Server) Close() { s.srv.Close() }
 // timestamp is the clock's time as Auth0 writes it: ISO 8601, UTC, milliseconds.
 func (s *Server) timestamp() string { return s.now().UTC().Format("2006-01-02T15:04:05.000Z") }
 
-// A kind is one resource collection.
+// A kind is one resource collection: one row of the table kinds returns.
 type kind struct {
-	name            string // users, clients, organizations
+	name            string // the path segment and the store's collection: users, clients, ...
+	scopeName       string // the scopes' entity: users, clients, custom_domains, ...
 	idField         string // user_id, client_id, id
 	notFound        string // the 404 errorCode
 	notFoundMessage string
 	create          func([]byte, ...metapatch.Option) ([]byte, error)
 	patch           func([]byte, []byte, ...metapatch.Option) ([]byte, error)
 	newID           func() string
-	order           []string // ids in creation order
-	docs            map[string][]byte
+	// patchScopes are the scopes any of which lets a PATCH through before
+	// the body is looked at (the library checks each property).
+	patchScopes []string
 }
 
 func kinds() map[string]*kind {
 	return map[string]*kind{
-		"users": {name: "users", idField: "user_id", notFound: "inexistent_user", notFoundMessage: "The user does not exist.",
+		"users": {name: "users", scopeName: "users", idField: "user_id", notFound: "inexistent_user", notFoundMessage: "The user does not exist.",
 			create: metapatch.CreateUser, patch: metapatch.PatchUser,
-			newID: func() string { return "auth0|" + randomString(hexDigits, 24) }, docs: map[string][]byte{}},
-		"clients": {name: "clients", idField: "client_id", notFound: "inexistent_client", notFoundMessage: "The client does not exist",
+			newID:       func() string { return "auth0|" + randomString(hexDigits, 24) },
+			patchScopes: []string{"update:users", "update:users_app_metadata", "update:current_user_metadata"}},
+		"clients": {name: "clients", scopeName: "clients", idField: "client_id", notFound: "inexistent_client", notFoundMessage: "The client does not exist",
 			create: metapatch.CreateClient, patch: metapatch.PatchClient,
-			newID: func() string { return randomString(alphanumerics, 32) }, docs: map[string][]byte{}},
-		"organizations": {name: "organizations", idField: "id", notFound: "inexistent_organization", notFoundMessage: "No organization found by that id",
+			newID:       func() string { return randomString(alphanumerics, 32) },
+			patchScopes: []string{"update:clients"}},
+		"organizations": {name: "organizations", scopeName: "organizations", idField: "id", notFound: "inexistent_organization", notFoundMessage: "No organization found by that id",
 			create: metapatch.CreateOrganization, patch: metapatch.PatchOrganization,
-			newID: func() string { return "org_" + randomString(alphanumerics, 16) }, docs: map[string][]byte{}},
+			newID:       func() string { return "org_" + randomString(alphanumerics, 16) },
+			patchScopes: []string{"update:organizations"}},
 	}
-}
-
-func (k *kind) put(id string, doc []byte) {
-	if _, ok := k.docs[id]; !ok {
-		k.order = append(k.order, id)
-	}
-	k.docs[id] = doc
-}
-
-func (k *kind) remove(id string) {
-	delete(k.docs, id)
-	k.order = slices.DeleteFunc(k.order, func(x string) bool { return x == id })
 }
 
 // scope returns the scope an action on k needs: read, create, update, delete.
-func (k *kind) scope(action string) string { return action + ":" + k.name }
+func (k *kind) scope(action string) string { return action + ":" + k.scopeName }
 
 // A request is what a handler needs: the token's scopes (nil: all).
 type request struct {
@@ -167,7 +192,8 @@ func (r request) options() []metapatch.Option {
 	return []metapatch.Option{metapatch.WithScopes(r.scopes...)}
 }
 
-// handle authenticates the request and serializes it with every other.
+// handle authenticates the request. No lock is held: a handler reads and
+// checks the body first, and the store locks only its read-modify-write.
 func (s *Server) handle(k *kind, h func(http.ResponseWriter, request, *kind)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		scopes, refusal := s.scopesOf(r)
@@ -175,8 +201,6 @@ func (s *Server) handle(k *kind, h func(http.ResponseWriter, request, *kind)) ht
 			writeError(w, http.StatusUnauthorized, refusal, "")
 			return
 		}
-		s.mu.Lock()
-		defer s.mu.Unlock()
 		h(w, request{r, scopes}, k)
 	}
 }
@@ -195,10 +219,6 @@ func (s *Server) create(w http.ResponseWriter, r request, k *kind) {
 	if !given {
 		id = k.newID()
 	}
-	if _, exists := k.docs[id]; exists {
-		writeError(w, http.StatusConflict, fmt.Sprintf("The %s already exists.", strings.TrimSuffix(k.name, "s")), "conflict")
-		return
-	}
 	// What the server fills, set with the generic root-level merge.
 	fill := map[string]any{k.idField: id}
 	if k.name == "users" {
@@ -212,7 +232,10 @@ func (s *Server) create(w http.ResponseWriter, r request, k *kind) {
 		writeLibraryError(w, err)
 		return
 	}
-	k.put(id, doc)
+	if err := s.store.Create(r.Context(), k.name, id, doc); err != nil {
+		s.writeStoreError(w, r, k, err)
+		return
+	}
 	writeJSON(w, http.StatusCreated, doc)
 }
 
@@ -221,42 +244,40 @@ func (s *Server) get(w http.ResponseWriter, r request, k *kind) {
 		writeScopeError(w, k.scope("read"))
 		return
 	}
-	doc, ok := k.docs[r.PathValue("id")]
-	if !ok {
-		writeError(w, http.StatusNotFound, k.notFoundMessage, k.notFound)
+	doc, err := s.store.Get(r.Context(), k.name, r.PathValue("id"))
+	if err != nil {
+		s.writeStoreError(w, r, k, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, doc)
 }
 
 func (s *Server) patch(w http.ResponseWriter, r request, k *kind) {
-	id := r.PathValue("id")
-	stored, ok := k.docs[id]
-	if !ok {
-		// Auth0 checks the token before the resource.
-		if !r.allows(k.scope("update")) && !(k.name == "users" && (r.allows("update:users_app_metadata") || r.allows("update:current_user_metadata"))) {
-			writeScopeError(w, k.scope("update"))
-			return
-		}
-		writeError(w, http.StatusNotFound, k.notFoundMessage, k.notFound)
-		return
-	}
 	body, ok := s.body(w, r)
 	if !ok {
 		return
 	}
-	doc, err := k.patch(stored, body, r.options()...)
-	if err != nil {
+	// Every check of the body alone, before the store is touched: an
+	// absent stored document is the library's empty one.
+	if _, err := k.patch(nil, body, r.options()...); err != nil {
 		writeLibraryError(w, err)
 		return
 	}
+	var fill []byte
 	if k.name == "users" {
-		if doc, err = setFields(doc, map[string]any{"updated_at": s.timestamp()}); err != nil {
-			writeLibraryError(w, err)
-			return
-		}
+		fill = []byte(`{"updated_at":"` + s.timestamp() + `"}`)
 	}
-	k.put(id, doc)
+	doc, err := s.store.Update(r.Context(), k.name, r.PathValue("id"), func(stored []byte) ([]byte, error) {
+		doc, err := k.patch(stored, body, r.options()...)
+		if err != nil || fill == nil {
+			return doc, err
+		}
+		return metapatch.Merge(doc, fill)
+	})
+	if err != nil {
+		s.writeStoreError(w, r, k, err)
+		return
+	}
 	writeJSON(w, http.StatusOK, doc)
 }
 
@@ -265,17 +286,35 @@ func (s *Server) delete(w http.ResponseWriter, r request, k *kind) {
 		writeScopeError(w, k.scope("delete"))
 		return
 	}
-	id := r.PathValue("id")
-	if _, ok := k.docs[id]; !ok && k.name != "users" { // Auth0 deletes absent users silently
-		writeError(w, http.StatusNotFound, k.notFoundMessage, k.notFound)
+	err := s.store.Delete(r.Context(), k.name, r.PathValue("id"))
+	if err != nil && !(k.name == "users" && errors.Is(err, ErrNotFound)) { // Auth0 deletes absent users silently
+		s.writeStoreError(w, r, k, err)
 		return
 	}
-	k.remove(id)
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// writeStoreError answers a store's error: 404 with the entity's
+// errorCode, 409 for an existing id, the library's error as it renders,
+// 500 for anything else.
+func (s *Server) writeStoreError(w http.ResponseWriter, r request, k *kind, err error) {
+	switch {
+	case errors.Is(err, ErrNotFound):
+		// Auth0 checks the token before it looks the resource up.
+		if r.Method == http.MethodPatch && !slices.ContainsFunc(k.patchScopes, r.allows) {
+			writeScopeError(w, k.scope("update"))
+			return
+		}
+		writeError(w, http.StatusNotFound, k.notFoundMessage, k.notFound)
+	case errors.Is(err, ErrExists):
+		writeError(w, http.StatusConflict, fmt.Sprintf("The %s already exists.", strings.TrimSuffix(k.name, "s")), "conflict")
+	default:
+		writeLibraryError(w, err)
+	}
+}
+
 // list answers GET /api/v2/<kind>: a page of documents in creation order;
-// with include_totals=true, wrapped as {"start","limit","length","total",kind}.
+// with include_totals=true, wrapped with the totals.
 func (s *Server) list(w http.ResponseWriter, r request, k *kind) {
 	if !r.allows(k.scope("read")) {
 		writeScopeError(w, k.scope("read"))
@@ -288,18 +327,33 @@ func (s *Server) list(w http.ResponseWriter, r request, k *kind) {
 		writeError(w, http.StatusBadRequest, "Query validation error: page must be at least 0 and per_page from 1 to 100", "invalid_query_string")
 		return
 	}
-	start := min(page*perPage, len(k.order))
-	end := min(start+perPage, len(k.order))
-	items := make([]json.RawMessage, 0, end-start)
-	for _, id := range k.order[start:end] {
-		items = append(items, k.docs[id])
+	docs, total, err := s.store.Search(r.Context(), k.name, nil, Page{Page: page, PerPage: perPage})
+	if err != nil {
+		writeLibraryError(w, err)
+		return
 	}
-	var out any = items
-	if q.Get("include_totals") == "true" {
-		out = map[string]any{"start": page * perPage, "limit": perPage, "length": len(items), "total": len(k.order), k.name: items}
+	writeList(w, k.name, docs, page, perPage, total, q.Get("include_totals") == "true")
+}
+
+// writeList writes a page of documents: a bare array, or with totals
+// {"start","limit","length",<key>,"total"} (the order Auth0 answers in).
+func writeList(w http.ResponseWriter, key string, docs [][]byte, page, perPage, total int, totals bool) {
+	var b bytes.Buffer
+	if totals {
+		fmt.Fprintf(&b, `{"start":%d,"limit":%d,"length":%d,%q:`, page*perPage, perPage, len(docs), key)
 	}
-	b, _ := json.Marshal(out)
-	writeJSON(w, http.StatusOK, b)
+	b.WriteByte('[')
+	for i, d := range docs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.Write(d)
+	}
+	b.WriteByte(']')
+	if totals {
+		fmt.Fprintf(&b, `,"total":%d}`, total)
+	}
+	writeJSON(w, http.StatusOK, b.Bytes())
 }
 
 // body reads a JSON request body of at most the byte limit; a larger one
