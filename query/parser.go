@@ -385,6 +385,9 @@ func (p *parser) parseRange(term *Term, open token) (Node, *Error) {
 	default:
 		return nil, &Error{closing.off, "a range must end with ']' or '}'"}
 	}
+	if end := closing.end; end < len(p.s.src) && !isSpace(p.s.src[end]) && p.s.src[end] != ')' {
+		return nil, &Error{end, "a range must be followed by white space, ')' or the end of the query"}
+	}
 	term.Kind, term.Low, term.High = Range, low, high
 	return term, nil
 }
