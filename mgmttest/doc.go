@@ -12,9 +12,10 @@
 //
 // # Endpoints
 //
-// POST /api/v2/users, GET /api/v2/users (page, per_page, include_totals),
-// and GET, PATCH, DELETE /api/v2/users/{id}; the same for /api/v2/clients
-// ({id} is the client_id) and /api/v2/organizations. Bodies go through
+// POST /api/v2/users, GET /api/v2/users (see "Lists and search"), GET
+// /api/v2/users-by-email, and GET, PATCH, DELETE /api/v2/users/{id}; the
+// same for /api/v2/clients ({id} is the client_id) and
+// /api/v2/organizations. Bodies go through
 // metapatch's Create and Patch functions, with the token's scopes, so
 // every rule and error of the library holds over HTTP. The server fills
 // what Auth0 fills: user_id ("auth0|" and 24 hex digits unless given),
@@ -52,6 +53,51 @@
 // already exists."). Seeded documents (WithUsers, WithClients, ...) are
 // created in the order given. Package mgmttest/storetest checks any
 // Store against the contract.
+//
+// # Lists and search
+//
+// Every GET of a collection answers one page in creation order: page
+// (from 0) and per_page (default 50, 1 to 100); include_totals=true wraps
+// it as {"start","limit","length",<collection>,"total"} (observed), and
+// without it the answer is a bare array. fields=a,b keeps only those root
+// properties of each document (include_fields=true, the default) or drops
+// them (include_fields=false); GET /api/v2/users/{id} and users-by-email
+// take fields too (documented by Auth0). A bad parameter is 400 with
+// errorCode "invalid_query_string".
+//
+// GET /api/v2/users searches (Auth0's search engine v3, as package
+// github.com/metapatch/metapatch/query parses and matches it; see its
+// package doc for every rule):
+//
+//   - q is the query. Terms match whole values; email, name, given_name,
+//     family_name and nickname compare case-insensitively and every other
+//     field, metadata included, case-sensitively; a number matches the
+//     same number however spelled; array levels are skipped; empty
+//     objects, empty arrays and nulls are not indexed; AND, OR, NOT, '-'
+//     and parentheses combine terms, side by side they are ORed; a term
+//     without a field searches the five case-insensitive fields, never
+//     metadata. Wildcards (after at least 3 characters) and ranges work on
+//     root fields; on metadata they are refused. (Documented by Auth0,
+//     with the query package's decisions where Auth0 is silent.) An empty
+//     q is no query.
+//   - A q the parser refuses is 400 invalid_query_string with the
+//     parser's message and byte offset: "Query validation error:
+//     wildcards are not supported on metadata fields (user_metadata.color)
+//     at offset 22 of q "user_metadata.color:re*"." (our wording).
+//   - search_engine may be omitted or "v3"; anything else, v1 and v2
+//     included, is 400 (Auth0 retired them).
+//   - Only the first 1000 results can be reached: a request with
+//     (page+1)*per_page > 1000 is 400 (documented). total counts every
+//     match.
+//   - sort=field:1 or field:-1 orders by a root property (query.Sort);
+//     a metadata field, a dotted path or another direction is 400
+//     (documented as unsupported). Ties, and no sort, keep creation order.
+//   - Results are immediate: no eventual consistency to wait for (our
+//     decision).
+//
+// GET /api/v2/users-by-email?email= answers every user whose email is the
+// whole address exactly, case-sensitively (unlike q=email:...), as an
+// array in creation order, [] when none; without email, 400 (documented).
 //
 // # Authentication
 //

@@ -15,7 +15,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -122,6 +121,7 @@ func NewServer(opts ...Option) *Server {
 		mux.HandleFunc("PATCH "+base+"/{id}", s.handle(k, s.patch))
 		mux.HandleFunc("DELETE "+base+"/{id}", s.handle(k, s.delete))
 	}
+	mux.HandleFunc("GET /api/v2/users-by-email", s.handle(s.kinds["users"], s.usersByEmail))
 	mux.HandleFunc("POST /oauth/token", s.token)
 	mux.HandleFunc("GET /.well-known/jwks.json", s.jwks)
 	mux.HandleFunc("/", notImplemented)
@@ -244,12 +244,16 @@ func (s *Server) get(w http.ResponseWriter, r request, k *kind) {
 		writeScopeError(w, k.scope("read"))
 		return
 	}
+	fields, ok := parseFields(w, r.URL.Query())
+	if !ok {
+		return
+	}
 	doc, err := s.store.Get(r.Context(), k.name, r.PathValue("id"))
 	if err != nil {
 		s.writeStoreError(w, r, k, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, doc)
+	writeJSON(w, http.StatusOK, project(doc, fields.names, fields.include))
 }
 
 func (s *Server) patch(w http.ResponseWriter, r request, k *kind) {
@@ -311,28 +315,6 @@ func (s *Server) writeStoreError(w http.ResponseWriter, r request, k *kind, err 
 	default:
 		writeLibraryError(w, err)
 	}
-}
-
-// list answers GET /api/v2/<kind>: a page of documents in creation order;
-// with include_totals=true, wrapped with the totals.
-func (s *Server) list(w http.ResponseWriter, r request, k *kind) {
-	if !r.allows(k.scope("read")) {
-		writeScopeError(w, k.scope("read"))
-		return
-	}
-	q := r.URL.Query()
-	page, err1 := intParam(q.Get("page"), 0)
-	perPage, err2 := intParam(q.Get("per_page"), 50)
-	if err1 != nil || err2 != nil || page < 0 || perPage < 1 || perPage > 100 {
-		writeError(w, http.StatusBadRequest, "Query validation error: page must be at least 0 and per_page from 1 to 100", "invalid_query_string")
-		return
-	}
-	docs, total, err := s.store.Search(r.Context(), k.name, nil, Page{Page: page, PerPage: perPage})
-	if err != nil {
-		writeLibraryError(w, err)
-		return
-	}
-	writeList(w, k.name, docs, page, perPage, total, q.Get("include_totals") == "true")
 }
 
 // writeList writes a page of documents: a bare array, or with totals
@@ -421,13 +403,6 @@ func stringField(doc []byte, name string) (string, bool) {
 		return "", false
 	}
 	return v, true
-}
-
-func intParam(s string, def int) (int, error) {
-	if s == "" {
-		return def, nil
-	}
-	return strconv.Atoi(s)
 }
 
 func writeJSON(w http.ResponseWriter, status int, body []byte) {
