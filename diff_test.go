@@ -102,8 +102,14 @@ func normalize(kind string, doc, before any) any {
 		keep("user_metadata")
 	case "client":
 		keep("client_metadata")
-	case "org":
+	case "org", "connection":
 		dropEmpty("metadata")
+	case "domain":
+		keep("domain_metadata")
+	case "session":
+		dropEmpty("session_metadata")
+	case "refresh":
+		dropEmpty("refresh_token_metadata")
 	}
 	return out
 }
@@ -390,6 +396,14 @@ func diffFunc(kind string) (func(before, after []byte) ([]byte, error), func(sto
 		return metapatch.DiffClient, metapatch.PatchClient
 	case "org":
 		return metapatch.DiffOrganization, metapatch.PatchOrganization
+	case "connection":
+		return metapatch.DiffConnection, metapatch.PatchConnection
+	case "domain":
+		return metapatch.DiffCustomDomain, metapatch.PatchCustomDomain
+	case "session":
+		return metapatch.DiffSession, metapatch.PatchSession
+	case "refresh":
+		return metapatch.DiffRefreshToken, metapatch.PatchRefreshToken
 	}
 	return metapatch.Diff, metapatch.Merge
 }

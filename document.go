@@ -25,7 +25,7 @@ func patchDocument(e *rules.Entity, stored, body []byte, create bool, opts []Opt
 	var arr [16]member
 	ps := patchObject{obj: uint32(root), members: collect(body, root, memberSlice(arr[:0], n))}
 	var pool [32]member
-	subs, err := checkEntity(e, &c, body, ps.members, pool[:0], create)
+	subs, err := checkEntity(e, &c, body, root, ps.members, pool[:0], create)
 	if err != nil {
 		return nil, err
 	}
@@ -55,12 +55,17 @@ func patchDocument(e *rules.Entity, stored, body []byte, create bool, opts []Opt
 // package doc's "Errors": scopes, then per-property rules in body order,
 // then what the body as a whole must have. It marks each member's action
 // and appends the members of its metadata objects to subs.
-func checkEntity(e *rules.Entity, c *config, body []byte, members, subs []member, create bool) ([]member, error) {
+//
+// root is the offset of the body's object in body: a rule of the whole
+// body points there.
+func checkEntity(e *rules.Entity, c *config, body []byte, root int, members, subs []member, create bool) ([]member, error) {
+	// whole is the 400 of a rule of the whole body.
+	whole := func(detail string) error { return newError(ErrInvalidValue, pathAt(body, root), detail) }
 	if err := checkScopes(e, c, body, members, create); err != nil {
 		return nil, err
 	}
 	if !create && len(members) < e.MinProps {
-		return nil, newError(ErrInvalidValue, nil, fmt.Sprintf("Too few properties defined (%d), minimum %d", len(members), e.MinProps))
+		return nil, whole(fmt.Sprintf("Too few properties defined (%d), minimum %d", len(members), e.MinProps))
 	}
 	for k := range members {
 		m := &members[k]
@@ -99,11 +104,11 @@ func checkEntity(e *rules.Entity, c *config, body []byte, members, subs []member
 	}
 	for _, name := range e.Required {
 		if find(body, members, name) == nil {
-			return nil, newError(ErrInvalidValue, nil, "Missing required property: "+name)
+			return nil, whole("Missing required property: " + name)
 		}
 	}
 	if len(e.OneOf) > 0 && !slicesAny(e.OneOf, func(name string) bool { return find(body, members, name) != nil }) {
-		return nil, newError(ErrInvalidValue, nil, "Missing required property: "+orList(e.OneOf))
+		return nil, whole("Missing required property: " + orList(e.OneOf))
 	}
 	return subs, nil
 }
@@ -301,12 +306,19 @@ func checkMetaMember(k *rules.Meta, body []byte, m *member) error {
 		}
 	}
 	if k.NameChar != nil {
+		bad := func(c string) error {
+			rule := k.NameCharRule
+			if strings.Contains(rule, "%q") {
+				rule = fmt.Sprintf(rule, c)
+			}
+			return bodyError(ErrInvalidKey, body, int(m.off), "Invalid property name: %s %s", brief(string(key)), rule)
+		}
 		if k.NonEmpty && len(key) == 0 {
-			return bodyError(ErrInvalidKey, body, int(m.off), "Invalid property name: %s %s", key, k.NameCharRule)
+			return bad("")
 		}
 		for _, c := range string(key) {
 			if !k.NameChar(c) {
-				return bodyError(ErrInvalidKey, body, int(m.off), "Invalid property name: %s "+k.NameCharRule, brief(string(key)), string(c))
+				return bad(string(c))
 			}
 		}
 	}

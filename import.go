@@ -74,7 +74,7 @@ func CheckImport(file []byte, opts ...Option) error {
 			return bodyError(ErrNotObject, file, i, "Expected type object but found type %s", typeName(file[i:]))
 		}
 		members = collect(file, i, members[:0])
-		if _, err := checkEntity(rules.Import, &c, file, members, nil, true); err != nil {
+		if _, err := checkEntity(rules.Import, &c, file, i, members, nil, true); err != nil {
 			return err
 		}
 		for _, key := range [...]string{"email", "user_id"} {
