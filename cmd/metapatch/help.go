@@ -76,9 +76,6 @@ func usage(w io.Writer, fs *flag.FlagSet) {
 	io.WriteString(w, "\nFlags, which go before the files (a flag a command cannot use is refused):\n\n")
 	fs.VisitAll(func(f *flag.Flag) {
 		arg, text := flag.UnquoteUsage(f)
-		if arg == "value" {
-			arg = ""
-		}
 		fmt.Fprintf(tw, "  -%s %s\t%s\n", f.Name, arg, text)
 	})
 	fmt.Fprintf(tw, "  -h, -help, --help\tprint this help; after a kind, the kind's help\n")
@@ -123,7 +120,8 @@ Kinds (metapatch help KIND explains one, with examples):
 
 const usageOutro = `
 A FILE of - reads standard input (once). A result goes to standard output,
-followed by a newline; diff prints nothing when nothing changes.
+followed by a newline; diff prints nothing when nothing changes, and import
+check nothing when the file passes.
 
 Exit status: 0 when done; 1 when Auth0 would refuse the input, whose error
 body (Auth0's JSON) is then on standard error; 2 for a usage error or a file
@@ -293,4 +291,241 @@ Examples, from the repository's root:
   (exit status 1)
   $ metapatch diff merge examples/data/metadata.json examples/data/metadata-after.json
   {"hobby":"kiting","addresses":{"home":"123 Main Street"},"color":null}
+`
+
+const connectionHelp = `PatchConnection applies BODY, a PATCH /api/v2/connections/{id} body, to
+STORED, the connection as stored, and prints the connection Auth0 would
+store. The body's schema is closed: a property it does not list is refused,
+name and strategy among them, and so is {}. options and every other
+property are replaced whole, and so is metadata, as for organizations (our
+reading: no recording shows a connection PATCH): a null value drops its
+key, and {}, null or only nulls remove it. metadata holds at most 10
+strings of at most 255 characters. -create prints the connection a POST
+/api/v2/connections body creates (name and strategy are required); diff
+prints the body that turns BEFORE into AFTER: the whole new metadata plus a
+null for each removed key, right whether Auth0 replaces or merges it.
+
+-scopes: update:connections; -create needs create:connections.
+
+Examples, from the repository's root:
+
+  $ cat examples/data/connection-patch.json
+  {"display_name": "Employees", "metadata": {"tier": "silver"}}
+  $ metapatch connection examples/data/connection.json examples/data/connection-patch.json
+  {"id":"con_abc123","name":"my-db","strategy":"auth0","display_name":"Employees","enabled_clients":["myclientid123"],"metadata":{"tier":"silver"}}
+
+team is gone: the body's metadata replaced the stored one whole.
+
+  $ echo '{"strategy":"google-oauth2"}' | metapatch connection examples/data/connection.json -
+  {"statusCode":400,"error":"Bad Request","message":"Payload validation error: 'Additional properties not allowed: strategy'.","errorCode":"invalid_body"}
+  (exit status 1)
+  $ metapatch -create connection examples/data/connection-create.json
+  {"name":"my-db","strategy":"auth0","enabled_clients":["myclientid123"],"metadata":{"team":"identity"}}
+  $ metapatch diff connection examples/data/connection.json examples/data/connection-after.json
+  {"metadata":{"tier":"platinum","team":null}}
+`
+
+const domainHelp = `PatchCustomDomain applies BODY, a PATCH /api/v2/custom-domains/{id} body,
+to STORED, the custom domain as stored, and prints the custom domain Auth0
+would store. A PATCH may write only tls_policy, custom_client_ip_header,
+domain_metadata and relying_party_identifier; custom_domain_id, domain and
+type are refused. domain_metadata is merged at the root, as recorded from
+Auth0: a null deletes its key (the only way to remove one), deleting every
+key leaves {}, and a body without it leaves it as it was. It holds at most
+10 strings of at most 255 characters, with names of at most 255. -create
+prints the custom domain a POST /api/v2/custom-domains body creates (domain,
+a host name, and type are required); diff prints the body that turns BEFORE
+into AFTER.
+
+-scopes: update:custom_domains; -create needs create:custom_domains.
+
+Examples, from the repository's root:
+
+  $ cat examples/data/domain-patch.json
+  {"domain_metadata": {"tier": null, "region": "eu"}}
+  $ metapatch domain examples/data/domain.json examples/data/domain-patch.json
+  {"custom_domain_id":"cd_abc123","domain":"login.example.com","type":"auth0_managed_certs","tls_policy":"recommended","domain_metadata":{"team":"identity","region":"eu"}}
+  $ echo '{"domain":"auth.example.com"}' | metapatch domain examples/data/domain.json -
+  {"statusCode":400,"error":"Bad Request","message":"Payload validation error: 'Property domain is read-only' on property domain.","errorCode":"invalid_body"}
+  (exit status 1)
+  $ metapatch -create domain examples/data/domain-create.json
+  {"domain":"login.example.com","type":"auth0_managed_certs","domain_metadata":{"team":"identity"}}
+  $ metapatch diff domain examples/data/domain.json examples/data/domain-after.json
+  {"domain_metadata":{"tier":null}}
+`
+
+const sessionHelp = `PatchSession applies BODY, a PATCH /api/v2/sessions/{id} body, to STORED,
+the session as stored, and prints the session Auth0 would store. The body
+holds exactly one property, session_metadata: an object, replaced whole (a
+null value drops its key), or null; null or {} removes it. It holds at most
+25 entries, values strings, names of ASCII letters, digits, _ and -, each
+at most 255 characters. Replacing whole is our reading of Auth0's docs
+("the pairs you pass replace the existing metadata"): no recording shows a
+PATCH. diff prints the body that turns BEFORE into AFTER; only
+session_metadata can change.
+
+-scopes: update:sessions.
+
+Examples, from the repository's root:
+
+  $ cat examples/data/session.json
+  {
+    "id": "sess_abc123",
+    "user_id": "auth0|5f7c8ec7c33c6c004bbafe82",
+    "session_metadata": {
+      "device": "laptop",
+      "location": "home"
+    }
+  }
+  $ metapatch session examples/data/session.json examples/data/session-patch.json
+  {"id":"sess_abc123","user_id":"auth0|5f7c8ec7c33c6c004bbafe82","session_metadata":{"device":"phone"}}
+  $ echo '{"session_metadata":{"device":1}}' | metapatch session examples/data/session.json -
+  {"statusCode":400,"error":"Bad Request","message":"Payload validation error: 'Expected type string but found type number' on property session_metadata.device.","errorCode":"invalid_body"}
+  (exit status 1)
+  $ echo '{"session_metadata":null}' | metapatch session examples/data/session.json -
+  {"id":"sess_abc123","user_id":"auth0|5f7c8ec7c33c6c004bbafe82"}
+  $ metapatch diff session examples/data/session.json examples/data/session-after.json
+  {"session_metadata":{"device":"laptop","location":null}}
+`
+
+const refreshTokenHelp = `PatchRefreshToken applies BODY, a PATCH /api/v2/refresh-tokens/{id} body,
+to STORED, the refresh token as stored, and prints the refresh token Auth0
+would store. The body holds exactly one property, refresh_token_metadata,
+with the rules of session_metadata (metapatch help session): an object,
+replaced whole, or null; null or {} removes it. diff prints the body that
+turns BEFORE into AFTER; only refresh_token_metadata can change.
+
+-scopes: update:refresh_tokens.
+
+Examples, from the repository's root:
+
+  $ metapatch refresh-token examples/data/refresh-token.json examples/data/refresh-token-patch.json
+  {"id":"rt_abc123","user_id":"auth0|5f7c8ec7c33c6c004bbafe82","client_id":"myclientid123","refresh_token_metadata":{"device":"laptop","app_version":"2.2"}}
+  $ echo '{"refresh_token_metadata":{},"client_id":"other"}' | metapatch refresh-token examples/data/refresh-token.json -
+  {"statusCode":400,"error":"Bad Request","message":"Payload validation error: 'Additional properties not allowed: client_id'.","errorCode":"invalid_body"}
+  (exit status 1)
+  $ metapatch diff refresh-token examples/data/refresh-token.json examples/data/refresh-token-after.json
+  {"refresh_token_metadata":{}}
+`
+
+const signupHelp = `Signup prints the user that BODY, a POST /dbconnections/signup body
+(Auth0's Authentication API), stores. The body may hold client_id, email,
+password, connection, username, given_name, family_name, name, nickname,
+picture, phone_number and user_metadata, nothing else; password and
+connection are required, and one of email, username and phone_number.
+user_metadata holds at most 10 strings of at most 500 characters, with
+names of at most 100 characters and no . or $. Stored: the identity fields
+given, with "email_verified":false for an email and "phone_verified":false
+for a phone number, in Auth0's order, and user_metadata; never password,
+client_id or connection.
+
+Examples, from the repository's root:
+
+  $ cat examples/data/signup.json
+  {
+    "client_id": "myclientid123",
+    "connection": "Username-Password-Authentication",
+    "given_name": "Jane",
+    "email": "jane.doe@example.com",
+    "password": "never stored",
+    "user_metadata": {
+      "hobby": "surfing"
+    }
+  }
+  $ metapatch signup examples/data/signup.json
+  {"email":"jane.doe@example.com","email_verified":false,"given_name":"Jane","user_metadata":{"hobby":"surfing"}}
+  $ echo '{"email":"jane.doe@example.com","password":"x","connection":"db","user_metadata":{"age":42}}' | metapatch signup -
+  {"statusCode":400,"error":"Bad Request","message":"invalid user_metadata.age type (only strings are allowed)","errorCode":"invalid_body"}
+  (exit status 1)
+`
+
+const importCheckHelp = `CheckImport checks FILE, a bulk-import file for POST
+/api/v2/jobs/users-imports, as Auth0 does before it runs the job: a JSON
+array of user records, not empty, at most 512000 bytes, every record valid
+(metapatch help import user), and no two records with the same email
+(compared after ASCII lower-casing) or the same user_id. It prints nothing
+when the file passes; else Auth0's error body for the first problem, whose
+property is a path into the file (1 is the second record).
+
+-scopes: create:users. -max-bytes can only lower the 512000-byte limit.
+
+Examples, from the repository's root:
+
+  $ metapatch import check examples/data/import.json
+  $ cat examples/data/import-duplicate.json
+  [
+    {"email": "jane.doe@example.com", "name": "Jane Doe"},
+    {"email": "Jane.Doe@example.com", "name": "Jane D."}
+  ]
+  $ metapatch import check examples/data/import-duplicate.json
+  {"statusCode":400,"error":"Bad Request","message":"Payload validation error: 'Duplicated user entry: same email as record 0' on property 1.","errorCode":"invalid_body"}
+  (exit status 1)
+  $ metapatch -max-bytes 100 import check examples/data/import.json
+  {"statusCode":413,"error":"Request Entity Too Large","message":"Payload content length greater than maximum allowed: 100.","errorCode":"payload_too_large"}
+  (exit status 1)
+`
+
+const importUserHelp = `ImportUser prints the user that RECORD, one element of a bulk-import file,
+creates for a new user. A record is an object with email required and no
+other properties than email, email_verified, phone_number, phone_verified,
+user_id, username, given_name, family_name, name, nickname, picture,
+blocked, password_hash, custom_password_hash, mfa_factors, app_metadata and
+user_metadata. Metadata names follow the user rules: no . or $, and no
+reserved app_metadata root names. user_id is kept as given;
+"email_verified":false and "phone_verified":false are stored when the
+record has none. Password hashes and mfa_factors are credentials, never
+stored.
+
+-scopes: create:users.
+
+Examples, from the repository's root:
+
+  $ cat examples/data/import-record.json
+  {
+    "email": "jane.doe@example.com",
+    "user_id": "5f7c8ec7c33c6c004bbafe82",
+    "name": "Jane Doe",
+    "custom_password_hash": {"algorithm": "bcrypt", "hash": {"value": "$2b$10$C9ByXX1NFWR7V/rZlXq6TOSPtbV7WpGYAb16nyRrmFB1MXMQgGimi"}},
+    "user_metadata": {"hobby": "kiting"},
+    "app_metadata": {"plan": "pro"}
+  }
+  $ metapatch import user examples/data/import-record.json
+  {"email":"jane.doe@example.com","email_verified":false,"user_id":"5f7c8ec7c33c6c004bbafe82","name":"Jane Doe","user_metadata":{"hobby":"kiting"},"app_metadata":{"plan":"pro"}}
+  $ echo '{"email":"jane.doe@example.com","app_metadata":{"blocked":true}}' | metapatch import user -
+  {"statusCode":400,"error":"Bad Request","message":"Payload validation error: 'Reserved property name: blocked' on property app_metadata.blocked.","errorCode":"invalid_body"}
+  (exit status 1)
+`
+
+const importUpsertHelp = `UpsertUser prints what a bulk-import RECORD with upsert: true does to
+USER, the stored user it matches by email. Only the upsertable attributes
+change: app_metadata, user_metadata, email_verified, family_name,
+given_name, name, nickname and picture. Metadata is replaced whole, never
+merged ("Upserts do not merge user_metadata or app_metadata"), and a record
+without a metadata field leaves it as it was. Every other property of the
+record is checked as for import user, then ignored.
+
+-scopes: create:users.
+
+Examples, from the repository's root (import-record.json is shown by
+metapatch help import user):
+
+  $ cat examples/data/user.json
+  {
+      "user_id": "auth0|5f7c8ec7c33c6c004bbafe82",
+      "email": "jane.doe@example.com",
+      "user_metadata": {
+          "hobby": "surfing"
+      },
+      "app_metadata": {
+          "plan": "full"
+      }
+  }
+  $ metapatch import upsert examples/data/user.json examples/data/import-record.json
+  {"user_id":"auth0|5f7c8ec7c33c6c004bbafe82","email":"jane.doe@example.com","user_metadata":{"hobby":"kiting"},"app_metadata":{"plan":"pro"},"name":"Jane Doe"}
+
+user_id kept the stored value, the password hash was not stored, and both
+metadata were replaced whole.
+
+  $ echo '{"email":"jane.doe@example.com","nickname":"jd"}' | metapatch import upsert examples/data/user.json -
+  {"user_id":"auth0|5f7c8ec7c33c6c004bbafe82","email":"jane.doe@example.com","user_metadata":{"hobby":"surfing"},"app_metadata":{"plan":"full"},"nickname":"jd"}
 `

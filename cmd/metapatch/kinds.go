@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/metapatch/metapatch"
+	"github.com/metapatch/metapatch/internal/rules"
 )
 
 // An applyFunc runs a library function on the contents of a command's file
@@ -28,6 +29,9 @@ type kind struct {
 	// noScopes says why -scopes cannot apply; "" if the functions check
 	// scopes.
 	noScopes string
+	// maxBytes is the function's own byte limit, which -max-bytes can only
+	// lower; 0 if -max-bytes can raise the limit too.
+	maxBytes int
 	// help says what the kind does and shows examples that run as written
 	// from the repository's root (the tests run them).
 	help string
@@ -44,11 +48,37 @@ var kinds = []kind{
 	{name: "merge", summary: "a metadata object alone, merged at the root", files: "STORED BODY",
 		apply: patch(metapatch.Merge), diff: metapatch.Diff,
 		noScopes: "Merge ignores scopes, as a metadata object alone has no endpoint", help: mergeHelp},
+	{name: "connection", summary: "a connection: PATCH /api/v2/connections/{id}", files: "STORED BODY",
+		apply: patch(metapatch.PatchConnection), create: metapatch.CreateConnection, diff: metapatch.DiffConnection, help: connectionHelp},
+	{name: "domain", summary: "a custom domain: PATCH /api/v2/custom-domains/{id}", files: "STORED BODY",
+		apply: patch(metapatch.PatchCustomDomain), create: metapatch.CreateCustomDomain, diff: metapatch.DiffCustomDomain, help: domainHelp},
+	{name: "session", summary: "a session: PATCH /api/v2/sessions/{id}", files: "STORED BODY",
+		apply: patch(metapatch.PatchSession), diff: metapatch.DiffSession, help: sessionHelp},
+	{name: "refresh-token", summary: "a refresh token: PATCH /api/v2/refresh-tokens/{id}", files: "STORED BODY",
+		apply: patch(metapatch.PatchRefreshToken), diff: metapatch.DiffRefreshToken, help: refreshTokenHelp},
+	{name: "signup", summary: "a sign-up: POST /dbconnections/signup", files: "BODY",
+		apply: single(metapatch.Signup), noScopes: "Signup checks no scopes, as sign-up is a public endpoint", help: signupHelp},
+	{name: "import check", summary: "a bulk-import file: POST /api/v2/jobs/users-imports", files: "FILE",
+		apply: check(metapatch.CheckImport), maxBytes: rules.MaxImportBytes, help: importCheckHelp},
+	{name: "import user", summary: "the user a bulk-import record creates", files: "RECORD",
+		apply: single(metapatch.ImportUser), help: importUserHelp},
+	{name: "import upsert", summary: "what an upsert import record does to a stored user", files: "USER RECORD",
+		apply: patch(metapatch.UpsertUser), help: importUpsertHelp},
 }
 
 // patch adapts a function of a stored document and a body.
 func patch(f func(stored, body []byte, opts ...metapatch.Option) ([]byte, error)) applyFunc {
 	return func(in [][]byte, opts ...metapatch.Option) ([]byte, error) { return f(in[0], in[1], opts...) }
+}
+
+// single adapts a function of one body.
+func single(f func(body []byte, opts ...metapatch.Option) ([]byte, error)) applyFunc {
+	return func(in [][]byte, opts ...metapatch.Option) ([]byte, error) { return f(in[0], opts...) }
+}
+
+// check adapts a function that only checks its input: it prints nothing.
+func check(f func(file []byte, opts ...metapatch.Option) error) applyFunc {
+	return func(in [][]byte, opts ...metapatch.Option) ([]byte, error) { return nil, f(in[0], opts...) }
 }
 
 // lookup returns the kind named by words, or nil. more reports that words

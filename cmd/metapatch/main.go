@@ -95,6 +95,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if f.maxBytes < 1 || f.maxDepth < 1 {
 		return usageError(stderr, "-max-bytes and -max-depth must be at least 1")
 	}
+	if slices.Contains(set, "max-bytes") && k.maxBytes > 0 && f.maxBytes > k.maxBytes {
+		return usageError(stderr, "-max-bytes %d does not apply to %s, which takes at most %d bytes as Auth0 does (a limit can only lower that): give at most %d, or drop -max-bytes",
+			f.maxBytes, k.name, k.maxBytes, k.maxBytes)
+	}
 	if msg := checkFiles(fs, files, form); msg != "" {
 		return usageError(stderr, "%s; see 'metapatch help %s'", msg, k.name)
 	}

@@ -81,6 +81,10 @@ func TestRun(t *testing.T) {
 		{name: "diff, nothing to change", args: []string{"diff", "merge", data + "metadata.json", data + "metadata.json"}},
 		{name: "diff unreachable", args: []string{"diff", "user", data + "user.json", "-"}, stdin: `{"user_id":"auth0|other"}`,
 			code: 1, stderr: `"statusCode":400`},
+		{name: "import check passes", args: []string{"import", "check", data + "import.json"}},
+		{name: "import check at its limit", args: []string{"-max-bytes", "512000", "import", "check", data + "import.json"}},
+		{name: "import check under a lower limit", args: []string{"-max-bytes", "100", "import", "check", data + "import.json"}, code: 1,
+			stderr: `"message":"Payload content length greater than maximum allowed: 100."`},
 		{name: "missing file", args: []string{"merge", data + "nope.json", data + "client-patch.json"}, code: 2, stderr: "no such file"},
 	}
 	for _, tc := range tests {
@@ -105,12 +109,15 @@ func TestHelp(t *testing.T) {
 	usage := runArgs("", "help").stdout
 	userHelp := runArgs("", "help", "user").stdout
 	diffHelp := runArgs("", "help", "diff").stdout
+	importHelp := runArgs("", "help", "import", "check").stdout + "\n" + runArgs("", "help", "import", "user").stdout + "\n" +
+		runArgs("", "help", "import", "upsert").stdout
 	tests := []struct {
 		name string
 		args []string
 		want string
 	}{
 		{"help", []string{"help"}, usage},
+		{"help import", []string{"help", "import"}, importHelp},
 		{"-h", []string{"-h"}, usage},
 		{"-help", []string{"-help"}, usage},
 		{"--help", []string{"--help"}, usage},
@@ -198,6 +205,7 @@ func TestUsageErrors(t *testing.T) {
 		{"one file for a patch", []string{"user", data + "user.json"}, "user STORED BODY takes 2 file arguments, got 1; see 'metapatch help user'"},
 		{"two files for a create", []string{"-create", "user", "a", "b"}, "-create user BODY takes 1 file argument, got 2"},
 		{"stdin twice", []string{"merge", "-", "-"}, "standard input (-) can be read only once"},
+		{"diff missing file", []string{"diff", "merge", data + "metadata.json", data + "nope.json"}, "nope.json: no such file"},
 		{"missing file", []string{"merge", data + "nope.json", data + "metadata.json"}, "no such file"},
 		{"zero limit", []string{"-max-depth", "0", "merge", "a", "b"}, "at least 1"},
 		{"help with flags", []string{"-create", "help"}, "help takes no flags"},
@@ -206,6 +214,15 @@ func TestUsageErrors(t *testing.T) {
 		{"diff no kind", []string{"diff"}, "diff needs a kind: metapatch diff KIND BEFORE AFTER, KIND one of user, client, org, merge"},
 		{"diff unknown kind", []string{"diff", "users", "a", "b"}, `diff: unknown kind "users"`},
 		{"diff one file", []string{"diff", "org", "a"}, "diff org BEFORE AFTER takes 2 file arguments, got 1; see 'metapatch help diff'"},
+		{"import alone", []string{"import"}, "import needs one more word, one of check, user, upsert: run 'metapatch help import'"},
+		{"import unknown", []string{"import", "users", "a"}, `unknown kind "import users"`},
+		{"import check two files", []string{"import", "check", "a", "b"}, "import check FILE takes 1 file argument, got 2; see 'metapatch help import check'"},
+		{"create signup", []string{"-create", "signup", "a"}, "-create does not apply to signup, which has no Create function: drop -create and give BODY"},
+		{"scopes signup", []string{"-scopes", "x", "signup", "a"}, "-scopes does not apply to signup: Signup checks no scopes"},
+		{"import check over its limit", []string{"-max-bytes", "512001", "import", "check", data + "import.json"},
+			"-max-bytes 512001 does not apply to import check, which takes at most 512000 bytes as Auth0 does (a limit can only lower that): give at most 512000, or drop -max-bytes"},
+		{"diff import", []string{"diff", "import"}, "diff: import needs one more word, one of check, user, upsert"},
+		{"diff import check", []string{"diff", "import", "check", "a", "b"}, "import check has no diff: the kinds with diff are user, client, org, merge, connection, domain, session, refresh-token"},
 		{"diff flag after the files", []string{"diff", "org", "a", "b", "-max-bytes", "9"}, "flag -max-bytes after the files"},
 	}
 	for _, tc := range tests {
@@ -255,10 +272,18 @@ func TestVersion(t *testing.T) {
 // -create accepts. Each flag is then checked against each kind: it applies
 // (it changes the outcome) or it is refused.
 var inputs = map[string]struct{ files, create []string }{
-	"user":   {[]string{data + "user.json", data + "user-patch.json"}, []string{data + "user-create.json"}},
-	"client": {[]string{data + "client.json", data + "client-patch.json"}, []string{data + "client.json"}},
-	"org":    {[]string{data + "org.json", data + "org-patch.json"}, []string{data + "org-patch.json"}},
-	"merge":  {[]string{data + "metadata.json", data + "metadata-patch.json"}, nil},
+	"user":          {[]string{data + "user.json", data + "user-patch.json"}, []string{data + "user-create.json"}},
+	"client":        {[]string{data + "client.json", data + "client-patch.json"}, []string{data + "client.json"}},
+	"org":           {[]string{data + "org.json", data + "org-patch.json"}, []string{data + "org-patch.json"}},
+	"merge":         {[]string{data + "metadata.json", data + "metadata-patch.json"}, nil},
+	"connection":    {[]string{data + "connection.json", data + "connection-patch.json"}, []string{data + "connection-create.json"}},
+	"domain":        {[]string{data + "domain.json", data + "domain-patch.json"}, []string{data + "domain-create.json"}},
+	"session":       {[]string{data + "session.json", data + "session-patch.json"}, nil},
+	"refresh-token": {[]string{data + "refresh-token.json", data + "refresh-token-patch.json"}, nil},
+	"signup":        {[]string{data + "signup.json"}, nil},
+	"import check":  {[]string{data + "import.json"}, nil},
+	"import user":   {[]string{data + "import-record.json"}, nil},
+	"import upsert": {[]string{data + "user.json", data + "import-record.json"}, nil},
 }
 
 func TestFlagsPerKind(t *testing.T) {
