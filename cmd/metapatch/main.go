@@ -93,7 +93,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return usageError(stderr, "-scopes does not apply to %s: %s; drop -scopes", k.name, k.noScopes)
 	}
 	if f.maxBytes < 1 || f.maxDepth < 1 {
-		return usageError(stderr, "-max-bytes and -max-depth must be at least 1")
+		return usageError(stderr, "-max-bytes and -max-depth must be at least 1: give a positive limit, or drop the flag")
 	}
 	if slices.Contains(set, "max-bytes") && k.maxBytes > 0 && f.maxBytes > k.maxBytes {
 		return usageError(stderr, "-max-bytes %d does not apply to %s, which takes at most %d bytes as Auth0 does (a limit can only lower that): give at most %d, or drop -max-bytes",
