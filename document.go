@@ -291,11 +291,6 @@ func checkMetaMember(k *rules.Meta, body []byte, m *member) error {
 	if k.IsReserved(key) {
 		return bodyError(ErrReservedKey, body, int(m.off), "Reserved property name: %s", brief(string(key)))
 	}
-	if k.NoDotDollar {
-		if err := dottedNames(body, m, key); err != nil {
-			return err
-		}
-	}
 	if k.MaxName > 0 {
 		if n := runeCount(m.raw(body), m.esc); n > k.MaxName {
 			kind := ErrInvalidKey
@@ -315,6 +310,9 @@ func checkMetaMember(k *rules.Meta, body []byte, m *member) error {
 			}
 		}
 	}
+	if k.NoDotDollar && dottedName(m.raw(body), m.esc) {
+		return bodyError(ErrInvalidKey, body, int(m.off), "Invalid property name: %s (names must not contain . or $)", brief(string(key)))
+	}
 	if k.Strings {
 		if v[0] != '"' {
 			if k.NotStringMessage != "" {
@@ -326,15 +324,15 @@ func checkMetaMember(k *rules.Meta, body []byte, m *member) error {
 			return limit(ErrValueTooLong, m.voff, "String is too long (%d chars), maximum %d", n, k.MaxValue)
 		}
 	}
+	if k.NoDotDollar {
+		return nestedDottedNames(body, m)
+	}
 	return nil
 }
 
-// dottedNames checks that no name a user_metadata or app_metadata root
-// member writes contains '.' or '$', at any depth.
-func dottedNames(body []byte, m *member, key []byte) error {
-	if dottedName(m.raw(body), m.esc) {
-		return bodyError(ErrInvalidKey, body, int(m.off), "Invalid property name: %s (names must not contain . or $)", brief(string(key)))
-	}
+// nestedDottedNames checks that no name inside the value of a metadata
+// root member contains '.' or '$', at any depth.
+func nestedDottedNames(body []byte, m *member) error {
 	v := m.valueIn(body)
 	for i := 0; i < len(v); {
 		if v[i] != '"' {

@@ -118,6 +118,7 @@ var session = entity{
 	updateScope: "update:sessions",
 	patch: map[string]prop{
 		"session_metadata": {kind: kMeta, nullable: true, meta: tokenMeta},
+		"id":               {kind: kReadOnly}, // an id in a body is read-only
 	},
 	minOne: true,
 }
@@ -126,6 +127,7 @@ var refreshToken = entity{
 	updateScope: "update:refresh_tokens",
 	patch: map[string]prop{
 		"refresh_token_metadata": {kind: kMeta, nullable: true, meta: tokenMeta},
+		"id":                     {kind: kReadOnly},
 	},
 	minOne: true,
 }

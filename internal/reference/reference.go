@@ -123,7 +123,7 @@ func CreateOrganization(body []byte, o Options) ([]byte, error) {
 	return patch(organizationEntity(), nil, body, true, o)
 }
 
-func patch(e entity, stored, raw []byte, create bool, o Options) ([]byte, error) {
+func patch(e doc, stored, raw []byte, create bool, o Options) ([]byte, error) {
 	body, err := parseBody(raw, o)
 	if err != nil {
 		return nil, err
@@ -134,7 +134,7 @@ func patch(e entity, stored, raw []byte, create bool, o Options) ([]byte, error)
 	}
 	if o.Scoped && !create {
 		for _, m := range body {
-			if !o.allows(e.prop(decode(m.name)).Scopes) {
+			if !o.allows(e.rule(decode(m.name)).Scopes) {
 				return nil, fail(metapatch.ErrScope)
 			}
 		}
@@ -146,8 +146,8 @@ func patch(e entity, stored, raw []byte, create bool, o Options) ([]byte, error)
 			continue
 		}
 		key := decode(m.name)
-		p := e.prop(key)
-		switch p.kind {
+		p := e.rule(key)
+		switch p.propKind {
 		case readOnly:
 			if !create || string(key) != e.ID {
 				return nil, fail(metapatch.ErrReadOnly)
@@ -157,7 +157,7 @@ func patch(e entity, stored, raw []byte, create bool, o Options) ([]byte, error)
 				return nil, err
 			}
 		case metadata, orgMetadata:
-			if p.kind == orgMetadata && isNull(m.value) {
+			if p.propKind == orgMetadata && isNull(m.value) {
 				break
 			}
 			if m.value[0] != '{' {
@@ -167,7 +167,7 @@ func patch(e entity, stored, raw []byte, create bool, o Options) ([]byte, error)
 				return nil, err
 			}
 		}
-		if p.kind != writeOnly {
+		if p.propKind != writeOnly {
 			kept = append(kept, m)
 		}
 	}
@@ -207,8 +207,8 @@ func patch(e entity, stored, raw []byte, create bool, o Options) ([]byte, error)
 	}
 	// The key limits, on the result.
 	for _, m := range kept {
-		p := e.prop(decode(m.name))
-		if p.kind != metadata && p.kind != orgMetadata || isNull(m.value) {
+		p := e.rule(decode(m.name))
+		if p.propKind != metadata && p.propKind != orgMetadata || isNull(m.value) {
 			continue
 		}
 		var storedKeys int
@@ -228,9 +228,9 @@ func patch(e entity, stored, raw []byte, create bool, o Options) ([]byte, error)
 
 // resolve returns the value that body member m gives its property, stored
 // being the stored member or nil; ok is false when the property is removed.
-func resolve(e entity, m member, stored *member) (value []byte, ok bool, err error) {
-	p := e.prop(decode(m.name))
-	switch p.kind {
+func resolve(e doc, m member, stored *member) (value []byte, ok bool, err error) {
+	p := e.rule(decode(m.name))
+	switch p.propKind {
 	case metadata:
 		patch := objectMembers(m.value)
 		var base []member
@@ -527,7 +527,7 @@ func loneSurrogate(str []byte) bool {
 }
 
 // checkType checks a known user property's value ("Users").
-func checkType(p prop, v []byte) error {
+func checkType(p rule, v []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(v))
 	dec.UseNumber()
 	var x any

@@ -15,14 +15,14 @@ const (
 )
 
 // A Kind says how a root property of a body is treated.
-type kind uint8
+type propKind uint8
 
 const (
-	plain       kind = iota // replaced whole; null removes it
-	readOnly                // never written: 400
-	writeOnly               // checked, never stored
-	metadata                // merged at the root level ("Merging")
-	orgMetadata             // replaced whole ("Organizations")
+	plain       propKind = iota // replaced whole; null removes it
+	readOnly                    // never written: 400
+	writeOnly                   // checked, never stored
+	metadata                    // merged at the root level ("Merging")
+	orgMetadata                 // replaced whole ("Organizations")
 )
 
 // A meta names the rules of one kind of metadata object.
@@ -40,9 +40,9 @@ const (
 // rather than removed.
 func (m meta) keepEmpty() bool { return m == userMeta || m == clientMeta }
 
-// A prop is the rule of one root property.
-type prop struct {
-	kind     kind
+// A rule is the rule of one root property (users, clients, organizations).
+type rule struct {
+	propKind propKind
 	Scopes   string // the scopes that allow writing it, comma-separated
 	meta     meta   // metadata, orgMetadata
 	Type     byte   // 0: any value; 'b': boolean; 's': string
@@ -51,24 +51,24 @@ type prop struct {
 	Phone    bool // ^\+[0-9]{1,15}$
 }
 
-// An entity is one kind of document.
-type entity struct {
+// A doc is one kind of document.
+type doc struct {
 	Create string            // the scope a create needs
 	ID     string            // the read-only id a create may set
-	prop   func([]byte) prop // the rule of a root property, by decoded name
+	rule   func([]byte) rule // the rule of a root property, by decoded name
 }
 
 // userEntity is the user document.
-func userEntity() entity { return entity{Create: "create:users", ID: "user_id", prop: userProp} }
+func userEntity() doc { return doc{Create: "create:users", ID: "user_id", rule: userProp} }
 
 // clientEntity is the client document.
-func clientEntity() entity {
-	return entity{Create: "create:clients", ID: "client_id", prop: clientProp}
+func clientEntity() doc {
+	return doc{Create: "create:clients", ID: "client_id", rule: clientProp}
 }
 
 // organizationEntity is the organization document.
-func organizationEntity() entity {
-	return entity{Create: "create:organizations", ID: "id", prop: orgProp}
+func organizationEntity() doc {
+	return doc{Create: "create:organizations", ID: "id", rule: orgProp}
 }
 
 const (
@@ -78,24 +78,24 @@ const (
 )
 
 // userProp returns the rule of a user root property .
-func userProp(name []byte) prop {
-	str := prop{Scopes: scopeUsers, Type: 's', Nullable: true}
+func userProp(name []byte) rule {
+	str := rule{Scopes: scopeUsers, Type: 's', Nullable: true}
 	switch string(name) {
 	case "user_metadata":
-		return prop{kind: metadata, Scopes: scopeUserMetadata, meta: userMeta}
+		return rule{propKind: metadata, Scopes: scopeUserMetadata, meta: userMeta}
 	case "app_metadata":
-		return prop{kind: metadata, Scopes: scopeAppMetadata, meta: appMeta}
+		return rule{propKind: metadata, Scopes: scopeAppMetadata, meta: appMeta}
 	case "user_id", "identities", "created_at", "updated_at", "last_login", "last_ip",
 		"logins_count", "last_password_reset", "multifactor":
-		return prop{kind: readOnly, Scopes: scopeUsers}
+		return rule{propKind: readOnly, Scopes: scopeUsers}
 	case "verify_email", "verify_phone_number", "verify_password":
-		return prop{kind: writeOnly, Scopes: scopeUsers, Type: 'b'}
+		return rule{propKind: writeOnly, Scopes: scopeUsers, Type: 'b'}
 	case "connection", "client_id":
-		return prop{kind: writeOnly, Scopes: scopeUsers, Type: 's'}
+		return rule{propKind: writeOnly, Scopes: scopeUsers, Type: 's'}
 	case "password":
-		str.kind = writeOnly
+		str.propKind = writeOnly
 	case "blocked", "email_verified", "phone_verified":
-		return prop{Scopes: scopeUsers, Type: 'b'}
+		return rule{Scopes: scopeUsers, Type: 'b'}
 	case "given_name", "family_name":
 		str.Min, str.Max = 1, 150
 	case "name", "nickname":
@@ -106,29 +106,29 @@ func userProp(name []byte) prop {
 		str.Phone = true
 	case "email", "picture":
 	default:
-		return prop{Scopes: scopeUsers}
+		return rule{Scopes: scopeUsers}
 	}
 	return str
 }
 
-func clientProp(name []byte) prop {
+func clientProp(name []byte) rule {
 	switch string(name) {
 	case "client_metadata":
-		return prop{kind: metadata, Scopes: "update:clients", meta: clientMeta}
+		return rule{propKind: metadata, Scopes: "update:clients", meta: clientMeta}
 	case "client_id":
-		return prop{kind: readOnly, Scopes: "update:clients"}
+		return rule{propKind: readOnly, Scopes: "update:clients"}
 	}
-	return prop{Scopes: "update:clients"}
+	return rule{Scopes: "update:clients"}
 }
 
-func orgProp(name []byte) prop {
+func orgProp(name []byte) rule {
 	switch string(name) {
 	case "metadata":
-		return prop{kind: orgMetadata, Scopes: "update:organizations", meta: orgMeta}
+		return rule{propKind: orgMetadata, Scopes: "update:organizations", meta: orgMeta}
 	case "id":
-		return prop{kind: readOnly, Scopes: "update:organizations"}
+		return rule{propKind: readOnly, Scopes: "update:organizations"}
 	}
-	return prop{Scopes: "update:organizations"}
+	return rule{Scopes: "update:organizations"}
 }
 
 // reservedAppName reports whether Auth0 reserves name at the root of
@@ -170,7 +170,7 @@ func isPhone(s string) bool {
 	return true
 }
 
-// maxKeys returns the key limit of a metadata kind counted on the merged
+// maxKeys returns the key limit of a metadata propKind counted on the merged
 // result, given the number of keys stored before: a client may keep more
 // than 10 keys if it had more. 0 means no limit.
 func maxKeys(m meta, stored int) int {
