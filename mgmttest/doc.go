@@ -12,16 +12,44 @@
 //
 // # Endpoints
 //
-// POST /api/v2/users, GET /api/v2/users (see "Lists and search"), GET
-// /api/v2/users-by-email, and GET, PATCH, DELETE /api/v2/users/{id}; the
-// same for /api/v2/clients ({id} is the client_id) and
-// /api/v2/organizations. Bodies go through
-// metapatch's Create and Patch functions, with the token's scopes, so
-// every rule and error of the library holds over HTTP. The server fills
-// what Auth0 fills: user_id ("auth0|" and 24 hex digits unless given),
-// created_at and updated_at (ISO 8601, milliseconds, UTC) and identities
-// for users, a 32-character client_id, an organization id ("org_" and 16
-// characters).
+// Management API, each body through the library's function of the same
+// entity, with the token's scopes, so every rule and error of the library
+// holds over HTTP:
+//
+//   - /api/v2/users: POST, GET (see "Lists and search"), and GET, PATCH,
+//     DELETE /api/v2/users/{id} (CreateUser, PatchUser); GET
+//     /api/v2/users-by-email.
+//   - /api/v2/clients ({id} is the client_id; CreateClient, PatchClient)
+//     and /api/v2/organizations (CreateOrganization, PatchOrganization):
+//     POST, GET, and GET, PATCH, DELETE of one.
+//   - /api/v2/connections (CreateConnection, PatchConnection; GET also
+//     takes name=, the connection of exactly that name) and
+//     /api/v2/custom-domains ({id} is the custom_domain_id;
+//     CreateCustomDomain, PatchCustomDomain): POST, GET, and GET, PATCH,
+//     DELETE of one.
+//   - /api/v2/sessions/{id} (PatchSession) and /api/v2/refresh-tokens/{id}
+//     (PatchRefreshToken): GET and PATCH only; the documents are seeded
+//     with WithSessions and WithRefreshTokens.
+//   - POST /api/v2/jobs/users-imports, GET /api/v2/jobs/{id} and GET
+//     /api/v2/jobs/{id}/errors (see "Bulk import").
+//   - POST /dbconnections/signup, of the Authentication API (see
+//     "Sign-up").
+//   - POST /oauth/token and GET /.well-known/jwks.json (see
+//     "Authentication").
+//
+// Scopes are Auth0's: read:, create:, update:, delete: followed by users,
+// clients, organizations, connections, custom_domains, sessions or
+// refresh_tokens; a PATCH of a user also passes with
+// update:users_app_metadata or update:current_user_metadata, as far as
+// the library allows; an import needs create:users, a job read:users.
+//
+// The server fills what Auth0 fills: user_id ("auth0|" and 24 hex digits
+// unless given), created_at and updated_at (ISO 8601, milliseconds, UTC,
+// updated_at again on each PATCH) and identities for users; a
+// 32-character client_id; "org_", "con_" and "cd_" followed by 16
+// characters for organizations, connections and custom domains. Ids in a
+// body are the library's business: a user, client or organization may
+// bring its own, a connection or custom domain may not.
 //
 // Every other method and path answers 501 Not Implemented, whatever the
 // token, with Auth0's error body and errorCode "not_implemented", e.g.
@@ -29,9 +57,11 @@
 // implement GET /api/v2/roles","errorCode":"not_implemented"}: a test
 // that calls an endpoint the server lacks fails loudly instead of seeing
 // a 404 that looks like a missing resource (our decision). A missing
-// resource of a served endpoint is 404 with the entity's own errorCode
-// (inexistent_user, inexistent_client, inexistent_organization), as Auth0
-// answers.
+// resource of a served endpoint is 404 with the entity's own errorCode:
+// inexistent_user, inexistent_client, inexistent_organization (observed),
+// inexistent_connection, inexistent_custom_domain, inexistent_session,
+// inexistent_refresh_token, inexistent_job (our naming, in Auth0's
+// pattern). DELETE of an absent user is 204, as Auth0 answers.
 //
 // # Concurrency
 //
@@ -98,6 +128,48 @@
 // GET /api/v2/users-by-email?email= answers every user whose email is the
 // whole address exactly, case-sensitively (unlike q=email:...), as an
 // array in creation order, [] when none; without email, 400 (documented).
+//
+// # Sign-up
+//
+// POST /dbconnections/signup is public: no token. Its body goes through
+// the library's Signup; the user is stored with user_id "auth0|<_id>"
+// (_id is 24 hex digits), created_at, updated_at and identities, and the
+// answer is Signup's document with "_id" first, as Auth0 answers
+// (observed). A user of the same connection (by identities) with the same
+// email, compared case-insensitively, is 400 {"name":"BadRequestError",
+// "code":"user_exists","description":"The user already exists.",
+// "statusCode":400}; a body the library refuses is 400 with code
+// "invalid_signup" and the library's message as description (the
+// Authentication API's error shape; which code Auth0 uses per rule is our
+// decision). The connection is not checked to exist.
+//
+// # Bulk import
+//
+// POST /api/v2/jobs/users-imports takes a multipart form, as go-auth0's
+// Job.ImportUsers sends it: the users file (a JSON array of records),
+// connection_id (of a stored connection; another is 400), upsert (true or
+// false, default false) and optionally external_id. The library's
+// CheckImport checks the whole file first (its size, syntax, every record,
+// duplicates): a refusal is its error, and nothing is imported. Then each
+// record, in file order:
+//
+//   - if no user of that connection (by identities) has its email
+//     (compared case-insensitively), ImportUser makes the user: user_id as
+//     given, prefixed with "auth0|" when it has no '|', or a new one; with
+//     created_at, updated_at and identities;
+//   - if one has it and upsert is true, UpsertUser updates that user
+//     (metadata replaced whole, as Auth0 documents) and updated_at;
+//   - if one has it and upsert is false, the record fails with code
+//     DUPLICATED_USER (observed).
+//
+// The job runs before the answer, 202 with the job as Auth0 answers it,
+// status "pending" (observed: {"type":"users_import","status":"pending",
+// "connection_id","connection","created_at","id"}, id "job_" and 16
+// characters); GET /api/v2/jobs/{id} shows it "completed" with
+// "summary":{"failed","updated","inserted","total"}, and GET
+// /api/v2/jobs/{id}/errors lists each failed record as
+// {"user":<the record's bytes>,"errors":[{"code","message"}]} (observed),
+// [] when none failed.
 //
 // # Authentication
 //

@@ -153,10 +153,14 @@ func (s *Server) list(w http.ResponseWriter, r request, k *kind) {
 	}
 	var q *query.Query
 	var sort query.Sort
-	if k.name == "users" {
+	switch {
+	case k.name == "users":
 		if q, sort, ok = parseSearch(w, params, p); !ok {
 			return
 		}
+	case k.name == "connections" && params.Has("name"):
+		// GET /api/v2/connections?name=: the connection of that exact name.
+		q = &query.Query{Root: &query.Term{Field: "name", Path: []string{"name"}, Kind: query.Exact, Value: params.Get("name")}}
 	}
 	docs, total, err := s.store.Search(r.Context(), k.name, q, Page{Sort: sort, Page: p.page, PerPage: p.perPage})
 	if err != nil {
