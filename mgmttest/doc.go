@@ -1,8 +1,10 @@
 // Package mgmttest runs an in-memory Auth0 Management API for go test, in
-// the spirit of net/http/httptest: users, clients (applications) and
-// organizations, with metapatch's exact metadata rules and errors, and
-// bearer tokens that carry scopes. Auth0's official Go SDK talks to it
-// unchanged, with a static token or with the client credentials grant:
+// the spirit of net/http/httptest: users (with search), clients
+// (applications), organizations, connections, custom domains, sessions,
+// refresh tokens, bulk imports and sign-up, with metapatch's exact
+// metadata rules and errors, and bearer tokens that carry scopes. Auth0's
+// official Go SDK talks to it unchanged, with a static token or with the
+// client credentials grant:
 //
 //	srv := mgmttest.NewServer()
 //	defer srv.Close()
@@ -84,6 +86,12 @@
 // created in the order given. Package mgmttest/storetest checks any
 // Store against the contract.
 //
+// The server hands a store's Search query trees from query.Parse, and
+// two it builds itself: users-by-email (and the sign-up and import checks)
+// search email with Term.Fold true and compare the whole address
+// themselves, and GET /api/v2/connections?name= searches name with
+// Term.Fold false. A store must follow Term.Fold, not the field's name.
+//
 // # Lists and search
 //
 // Every GET of a collection answers one page in creation order: page
@@ -136,12 +144,14 @@
 // (_id is 24 hex digits), created_at, updated_at and identities, and the
 // answer is Signup's document with "_id" first, as Auth0 answers
 // (observed). A user of the same connection (by identities) with the same
-// email, compared case-insensitively, is 400 {"name":"BadRequestError",
-// "code":"user_exists","description":"The user already exists.",
-// "statusCode":400}; a body the library refuses is 400 with code
-// "invalid_signup" and the library's message as description (the
-// Authentication API's error shape; which code Auth0 uses per rule is our
-// decision). The connection is not checked to exist.
+// email, compared case-insensitively, is 400 with code "user_exists":
+//
+//	{"name":"BadRequestError","code":"user_exists","description":"The user already exists.","statusCode":400}
+//
+// A body the library refuses is 400 with code "invalid_signup" and the
+// library's message as description (the Authentication API's error
+// shape; which code Auth0 uses per rule is our decision). The connection
+// is not checked to exist.
 //
 // # Bulk import
 //
