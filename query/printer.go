@@ -75,6 +75,9 @@ func printTerm(b *strings.Builder, t *Term) {
 		writeWord(b, t.Field, true)
 		return
 	}
+	if t.Field == "_exists_" {
+		b.WriteByte('\\') // a field named _exists_, not the operator
+	}
 	if t.Field != "" {
 		writeWord(b, t.Field, false)
 		b.WriteByte(':')
