@@ -126,6 +126,15 @@
 //  9. A term with several values at its path (an array) matches when any
 //     one of them matches. NOT x matches when x matches none. [Auth0]
 //
+// A walker that renders the tree in another language (SQL) reproduces
+// these rules term by term: Term.Path with array levels skipped, Fold for
+// case-insensitive strings, Number and EqualNumbers for numbers,
+// Bound.Key for string ranges. Where the other language cannot be exact
+// (a database's lower() folds some letters differently from Fold, its
+// numeric type has a narrower exponent range), it can select a superset
+// and re-check each row with Match, or each value with Values and
+// Term.MatchValue, which are the definition.
+//
 // # Sorting
 //
 // ParseSort reads a sort parameter, field:1 (ascending) or field:-1
@@ -152,10 +161,11 @@
 // # Errors
 //
 // Parse and ParseSort return an *Error carrying the byte Offset of the
-// problem and a Message saying what is wrong; an embedder answers it as
-// Auth0 does, with 400 and errorCode "invalid_query_string", and its own
-// message text (Auth0 does not document its messages). [decision] Among
-// them, all [decision]:
+// problem and a Message saying what is wrong; Error() says both, as
+// "query: offset N: message". An embedder answers it as Auth0 does, with
+// 400 and errorCode "invalid_query_string", and a message of its own
+// that says what and where, such as Error()'s text (Auth0 does not
+// document its messages). [decision] Among them, all [decision]:
 //
 //   - An empty query, or one of only white space: offset 0.
 //   - An unbalanced '(' is reported at the '(' ("no ')' after it"), an

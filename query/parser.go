@@ -250,6 +250,7 @@ func (p *parser) parsePrimary() (Node, *Error) {
 		if p.after != "" {
 			return nil, &Error{t.off, "')' where a term should follow " + p.after}
 		}
+		return nil, &Error{t.off, "unbalanced ')': no '(' before it"}
 	case tAnd, tOr:
 		if p.after != "" {
 			return nil, &Error{t.off, tokenNames[t.kind] + " where a term should follow " + p.after}

@@ -21,6 +21,7 @@ var errorCases = []struct {
 	{name: "unbalanced outer open", query: "((a)", offset: 0, message: "unbalanced '(': no ')' after it"},
 	{name: "unbalanced inner open", query: "(a OR (b)", offset: 0, message: "unbalanced '(': no ')' after it"},
 	{name: "unbalanced close", query: "a)", offset: 1, message: "unbalanced ')': no '(' before it"},
+	{name: "unbalanced close first", query: ") a", offset: 0, message: "unbalanced ')': no '(' before it"},
 	{name: "unbalanced second close", query: "(a OR b))", offset: 8, message: "unbalanced ')': no '(' before it"},
 	{name: "empty parentheses", query: "()", offset: 1, message: "empty parentheses"},
 	{name: "AND at end", query: "a AND", offset: 5, message: "the query ends where a term should follow AND"},
