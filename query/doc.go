@@ -84,8 +84,8 @@
 // # Matching
 //
 // Query.Match reads the document's bytes; nothing is decoded into maps,
-// and a document that is not a valid JSON object matches nothing, not even
-// a NOT. A term is tested against the searchable values at its field:
+// and a document that is not a valid JSON object in valid UTF-8 matches
+// nothing, not even a NOT. [decision] A term is tested against the searchable values at its field:
 //
 //  1. The path walks nested objects from the root; array levels are
 //     skipped at every depth, so user_metadata.addresses.city finds "Paris"

@@ -8,14 +8,15 @@ import (
 	"encoding/json"
 	"iter"
 	"strings"
+	"unicode/utf8"
 )
 
 // Match reports whether the stored user document doc matches the query.
 // doc is read as bytes, never decoded into maps; a doc that is not a valid
-// JSON object matches nothing, whatever the query (even a NOT). Match
-// never panics, whatever doc holds.
+// JSON object in valid UTF-8 matches nothing, whatever the query (even a
+// NOT). Match never panics, whatever doc holds.
 func (q *Query) Match(doc []byte) bool {
-	if q == nil || !json.Valid(doc) {
+	if q == nil || !utf8.Valid(doc) || !json.Valid(doc) {
 		return false
 	}
 	i := skipSpace(doc, 0)

@@ -199,6 +199,8 @@ var matchCases = []struct {
 	{name: "NOT on invalid document", query: `NOT blocked:true`, doc: `{"blocked":}`},
 	{name: "NOT on array document", query: `NOT blocked:true`, doc: `[]`},
 	{name: "NOT on empty object", query: `NOT blocked:true`, doc: `{}`, want: true},
+	{name: "NOT on invalid UTF-8", query: `NOT blocked:true`, doc: "{\"a\":\"\xff\"}"},
+	{name: "NOT on two values", query: `NOT blocked:true`, doc: `{} {}`},
 }
 
 func TestMatch(t *testing.T) {
@@ -219,6 +221,9 @@ func TestMatch(t *testing.T) {
 			}
 			if got := q.Match([]byte(doc)); got != tc.want {
 				t.Errorf("Parse(%q).Match(doc) = %v, want %v", tc.query, got, tc.want)
+			}
+			if ref, _ := refMatch(q, []byte(doc)); ref != tc.want {
+				t.Errorf("the reference matches Parse(%q) on doc: %v, want %v", tc.query, ref, tc.want)
 			}
 		})
 	}
