@@ -27,8 +27,9 @@ type And struct {
 
 // Or matches a document that at least one operand matches. Parse builds it
 // with two or more operands, none of them an *Or written without
-// parentheses, and none of them a *Not (a negated clause of an OR group
-// excludes documents from the group; see the package doc, "Syntax").
+// parentheses. A *Not among them comes only from parentheses, as in
+// "a OR (NOT b)": a negated clause written without them excludes
+// documents from its group instead (see the package doc, "Syntax").
 type Or struct {
 	Operands []Node
 }

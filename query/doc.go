@@ -54,8 +54,9 @@
 //	    by OR: it excludes what it matches from the whole group, so
 //	    "a b -c" is (a OR b) AND NOT c, and "NOT c" alone matches every
 //	    document c does not match. [decision, Lucene's behaviour] The
-//	    tree says this directly: Parse never puts a *Not among the operands
-//	    of an *Or.
+//	    tree says this directly: "a b -c" parses as
+//	    And{Or{a, b}, Not{c}}, and "a OR (NOT c)" (in parentheses) as
+//	    Or{a, Not{c}}.
 //	 5. A term without a field tests email, name, given_name, family_name
 //	    and nickname, case-insensitively, and never metadata (Auth0 for
 //	    metadata; the field list is our decision). A range without a field is

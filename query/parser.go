@@ -47,7 +47,7 @@ type parser struct {
 // peek returns the next token, scanned outside value position.
 func (p *parser) peek() (token, *Error) {
 	if !p.peeked {
-		t, err := p.s.scan(clause)
+		t, err := p.s.scan(modeClause)
 		if err != nil {
 			return t, err
 		}
@@ -59,7 +59,8 @@ func (p *parser) peek() (token, *Error) {
 // next consumes the peeked token.
 func (p *parser) next() { p.peeked = false }
 
-// value scans the next token in value position (m is value or bound).
+// value scans the next token in value position (m is modeValue or
+// modeBound).
 // Nothing may be peeked.
 func (p *parser) value(m mode) (token, *Error) {
 	return p.s.scan(m)
@@ -277,7 +278,7 @@ func (p *parser) parseField(f token) (Node, *Error) {
 		}
 		return nil, &Error{colon + 1, "field " + f.text + " has no value after ':' (nothing may separate them)"}
 	}
-	v, err := p.value(value)
+	v, err := p.value(modeValue)
 	if err != nil {
 		return nil, err
 	}
@@ -364,7 +365,7 @@ func (p *parser) parseRange(term *Term, open token) (Node, *Error) {
 	if err != nil {
 		return nil, err
 	}
-	to, err := p.value(bound)
+	to, err := p.value(modeBound)
 	if err != nil {
 		return nil, err
 	}
@@ -375,7 +376,7 @@ func (p *parser) parseRange(term *Term, open token) (Node, *Error) {
 	if err != nil {
 		return nil, err
 	}
-	closing, err := p.value(bound)
+	closing, err := p.value(modeBound)
 	if err != nil {
 		return nil, err
 	}
@@ -396,7 +397,7 @@ func (p *parser) parseRange(term *Term, open token) (Node, *Error) {
 // bound parses one end of a range: a bare '*' for an open end, a word or
 // a quoted value.
 func (p *parser) bound(inclusive bool, open int) (Bound, *Error) {
-	t, err := p.value(bound)
+	t, err := p.value(modeBound)
 	if err != nil {
 		return Bound{}, err
 	}
