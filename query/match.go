@@ -181,7 +181,7 @@ func walk(v []byte, path []string, yield func([]byte) bool) bool {
 	case '{':
 		var found []byte
 		for name, m := range members(v) {
-			if name == path[0] {
+			if nameIs(name, path[0]) {
 				found = m
 			}
 		}
@@ -364,20 +364,26 @@ func elements(v []byte) iter.Seq[[]byte] {
 	}
 }
 
-// members yields the members of the JSON object v: decoded name and
-// trimmed value.
-func members(v []byte) iter.Seq2[string, []byte] {
-	return func(yield func(string, []byte) bool) {
+// nameIs reports whether the JSON string literal raw decodes to name.
+func nameIs(raw []byte, name string) bool {
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return len(raw) >= 2 && string(raw[1:len(raw)-1]) == name
+	}
+	s, ok := decodeString(raw)
+	return ok && s == name
+}
+
+// members yields the members of the JSON object v: the name as its JSON
+// string literal, and the trimmed value.
+func members(v []byte) iter.Seq2[[]byte, []byte] {
+	return func(yield func([]byte, []byte) bool) {
 		i := skipSpace(v, 1)
 		for i < len(v) && v[i] == '"' {
 			end := skipValue(v, i)
 			if end < 0 {
 				return
 			}
-			name, ok := decodeString(v[i:end])
-			if !ok {
-				return
-			}
+			name := v[i:end]
 			i = skipSpace(v, end)
 			if i >= len(v) || v[i] != ':' {
 				return
