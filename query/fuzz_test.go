@@ -17,6 +17,7 @@ func FuzzParse(f *testing.F) {
 	for _, tc := range errorCases {
 		f.Add(tc.query)
 	}
+	f.Add(nestGroups(50))
 	f.Fuzz(func(t *testing.T, query string) {
 		q, err := Parse(query)
 		if err != nil {

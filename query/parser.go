@@ -8,8 +8,11 @@ import (
 	"unicode/utf8"
 )
 
-// maxDepth limits the nesting of parentheses and NOT, so that no query
-// can make the parser, the printer or Match recurse without bound.
+// maxDepth limits the nesting of parentheses and NOT in the text, and
+// the depth of the tree, so that no query can make the parser, the
+// printer, Match or another walker recurse without bound. Since the
+// printer nests only where the tree does, a printed tree never nests
+// deeper than the limit.
 const maxDepth = 100
 
 // Parse parses a query. Every error it returns is an *Error. An empty
@@ -74,7 +77,7 @@ func (p *parser) parse() (Node, *Error) {
 	if t.kind == tEOF {
 		return nil, &Error{0, "the query is empty"}
 	}
-	n, err := p.parseOr()
+	x, err := p.parseOr()
 	if err != nil {
 		return nil, err
 	}
@@ -84,35 +87,75 @@ func (p *parser) parse() (Node, *Error) {
 	}
 	switch t.kind {
 	case tEOF:
-		return n, nil
+		return x.n, nil
 	case tRParen:
 		return nil, &Error{t.off, "unbalanced ')': no '(' before it"}
 	}
 	return nil, &Error{t.off, "unexpected " + tokenNames[t.kind]}
 }
 
+// parsed is a parsed part of a query: its node, the node's depth in the
+// tree (a Term 0, an And, Or or Not one more than its deepest operand),
+// and whether it is a single negated clause (NOT x, -x).
+type parsed struct {
+	n       Node
+	depth   int
+	negated bool
+}
+
+// tooDeep is the error for a tree or text nested deeper than maxDepth,
+// found at offset off. Both are limited: the text's nesting bounds the
+// parser's recursion, the tree's bounds what walkers recurse over and
+// what the printer writes.
+func tooDeep(off int) *Error {
+	return &Error{off, "the query nests deeper than " + strconv.Itoa(maxDepth) + " levels"}
+}
+
+// operator builds an And (or, when and is false, an Or) of xs at depth
+// one more than its deepest operand, or fails when that is too deep; off
+// is where the operator's text starts.
+func operator(and bool, xs []parsed, off int) (parsed, *Error) {
+	ops := make([]Node, len(xs))
+	depth := 0
+	for i, x := range xs {
+		ops[i] = x.n
+		depth = max(depth, x.depth+1)
+	}
+	if depth > maxDepth {
+		return parsed{}, tooDeep(off)
+	}
+	if and {
+		return parsed{n: &And{Operands: ops}, depth: depth}, nil
+	}
+	return parsed{n: &Or{Operands: ops}, depth: depth}, nil
+}
+
 // parseOr parses clauses joined by OR or by nothing. A clause that is a
 // single negation (NOT x, -x) excludes documents from the group, as in
 // Lucene: "a -b" is a AND NOT b.
-func (p *parser) parseOr() (Node, *Error) {
-	var pos, neg []Node
+func (p *parser) parseOr() (parsed, *Error) {
+	first, err := p.peek()
+	if err != nil {
+		return parsed{}, err
+	}
+	var pos, neg []parsed
 	for {
-		n, negated, err := p.parseAnd()
+		x, err := p.parseAnd()
 		if err != nil {
-			return nil, err
+			return parsed{}, err
 		}
-		if negated {
-			neg = append(neg, n)
+		if x.negated {
+			neg = append(neg, x)
 		} else {
-			pos = append(pos, n)
+			pos = append(pos, x)
 		}
 		t, err := p.peek()
 		if err != nil {
-			return nil, err
+			return parsed{}, err
 		}
 		switch t.kind {
 		case tEOF, tRParen:
-			return group(pos, neg), nil
+			return group(pos, neg, first.off)
 		case tOr:
 			p.next()
 			p.after = "OR"
@@ -121,148 +164,161 @@ func (p *parser) parseOr() (Node, *Error) {
 }
 
 // group builds the node of an OR group from its positive and negated
-// clauses.
-func group(pos, neg []Node) Node {
-	var or Node
+// clauses; off is where the group starts.
+func group(pos, neg []parsed, off int) (parsed, *Error) {
+	var or parsed
 	switch len(pos) {
 	case 0:
 		if len(neg) == 1 {
-			return neg[0]
+			return neg[0], nil
 		}
-		return &And{Operands: neg}
+		return operator(true, neg, off)
 	case 1:
 		or = pos[0]
 	default:
-		or = &Or{Operands: pos}
+		var err *Error
+		if or, err = operator(false, pos, off); err != nil {
+			return parsed{}, err
+		}
 	}
 	if len(neg) == 0 {
-		return or
+		return or, nil
 	}
-	return &And{Operands: append([]Node{or}, neg...)}
+	return operator(true, append([]parsed{or}, neg...), off)
 }
 
-// parseAnd parses unary clauses joined by AND. negated is true when the
-// result is a single negated clause.
-func (p *parser) parseAnd() (n Node, negated bool, err *Error) {
-	n, negated, err = p.parseUnary()
+// parseAnd parses unary clauses joined by AND.
+func (p *parser) parseAnd() (parsed, *Error) {
+	first, err := p.peek()
 	if err != nil {
-		return nil, false, err
+		return parsed{}, err
 	}
-	var ops []Node
+	x, err := p.parseUnary()
+	if err != nil {
+		return parsed{}, err
+	}
+	var xs []parsed
 	for {
 		t, err := p.peek()
 		if err != nil {
-			return nil, false, err
+			return parsed{}, err
 		}
 		if t.kind != tAnd {
 			break
 		}
 		p.next()
 		p.after = "AND"
-		m, _, err := p.parseUnary()
+		y, err := p.parseUnary()
 		if err != nil {
-			return nil, false, err
+			return parsed{}, err
 		}
-		if ops == nil {
-			ops = []Node{n}
+		if xs == nil {
+			xs = []parsed{x}
 		}
-		ops = append(ops, m)
+		xs = append(xs, y)
 	}
-	if ops != nil {
-		return &And{Operands: ops}, false, nil
+	if xs != nil {
+		return operator(true, xs, first.off)
 	}
-	return n, negated, nil
+	return x, nil
 }
 
 // parseUnary parses NOT x, -x or a primary.
-func (p *parser) parseUnary() (Node, bool, *Error) {
+func (p *parser) parseUnary() (parsed, *Error) {
 	t, err := p.peek()
 	if err != nil {
-		return nil, false, err
+		return parsed{}, err
 	}
 	if t.kind != tNot && t.kind != tMinus {
-		n, err := p.parsePrimary()
-		return n, false, err
+		return p.parsePrimary()
 	}
 	p.next()
 	p.after = tokenNames[t.kind]
 	if p.depth++; p.depth > maxDepth {
-		return nil, false, &Error{t.off, "the query nests deeper than " + strconv.Itoa(maxDepth) + " levels"}
+		return parsed{}, tooDeep(t.off)
 	}
-	n, _, err := p.parseUnary()
+	x, err := p.parseUnary()
 	p.depth--
 	if err != nil {
-		return nil, false, err
+		return parsed{}, err
 	}
-	return &Not{Operand: n}, true, nil
+	if x.depth+1 > maxDepth {
+		return parsed{}, tooDeep(t.off)
+	}
+	return parsed{n: &Not{Operand: x.n}, depth: x.depth + 1, negated: true}, nil
 }
 
 // parsePrimary parses a parenthesized query or a term.
-func (p *parser) parsePrimary() (Node, *Error) {
+func (p *parser) parsePrimary() (parsed, *Error) {
 	t, err := p.peek()
 	if err != nil {
-		return nil, err
+		return parsed{}, err
 	}
 	switch t.kind {
 	case tLParen:
 		p.next()
 		p.after = "'('"
 		if p.depth++; p.depth > maxDepth {
-			return nil, &Error{t.off, "the query nests deeper than " + strconv.Itoa(maxDepth) + " levels"}
+			return parsed{}, tooDeep(t.off)
 		}
 		u, err := p.peek()
 		if err != nil {
-			return nil, err
+			return parsed{}, err
 		}
 		if u.kind == tRParen {
-			return nil, &Error{u.off, "empty parentheses"}
+			return parsed{}, &Error{u.off, "empty parentheses"}
 		}
 		if u.kind == tEOF {
-			return nil, &Error{t.off, "unbalanced '(': no ')' after it"}
+			return parsed{}, &Error{t.off, "unbalanced '(': no ')' after it"}
 		}
-		n, err := p.parseOr()
+		x, err := p.parseOr()
 		if err != nil {
-			return nil, err
+			return parsed{}, err
 		}
 		u, err = p.peek()
 		if err != nil {
-			return nil, err
+			return parsed{}, err
 		}
 		if u.kind != tRParen {
-			return nil, &Error{t.off, "unbalanced '(': no ')' after it"}
+			return parsed{}, &Error{t.off, "unbalanced '(': no ')' after it"}
 		}
 		p.next()
 		p.depth--
-		return n, nil
+		x.negated = false // a group in parentheses is a positive clause
+		return x, nil
 	case tWord:
 		p.next()
+		var n Node
+		var err *Error
 		if t.end < len(p.s.src) && p.s.src[t.end] == ':' {
-			return p.parseField(t)
+			n, err = p.parseField(t)
+		} else {
+			n, err = p.valueTerm(&Term{Fold: true}, t)
 		}
-		return p.valueTerm(&Term{Fold: true}, t)
+		return parsed{n: n}, err
 	case tQuoted:
 		p.next()
-		return &Term{Fold: true, Kind: Exact, Value: t.text, Number: IsNumber(t.text)}, nil
+		return parsed{n: &Term{Fold: true, Kind: Exact, Value: t.text, Number: IsNumber(t.text)}}, nil
 	case tEOF:
 		if p.after != "" {
-			return nil, &Error{t.off, "the query ends where a term should follow " + p.after}
+			return parsed{}, &Error{t.off, "the query ends where a term should follow " + p.after}
 		}
 	case tRParen:
 		if p.after != "" {
-			return nil, &Error{t.off, "')' where a term should follow " + p.after}
+			return parsed{}, &Error{t.off, "')' where a term should follow " + p.after}
 		}
-		return nil, &Error{t.off, "unbalanced ')': no '(' before it"}
+		return parsed{}, &Error{t.off, "unbalanced ')': no '(' before it"}
 	case tAnd, tOr:
 		if p.after != "" {
-			return nil, &Error{t.off, tokenNames[t.kind] + " where a term should follow " + p.after}
+			return parsed{}, &Error{t.off, tokenNames[t.kind] + " where a term should follow " + p.after}
 		}
-		return nil, &Error{t.off, tokenNames[t.kind] + " must have a term before it"}
+		return parsed{}, &Error{t.off, tokenNames[t.kind] + " must have a term before it"}
 	case tColon:
-		return nil, &Error{t.off, "':' must follow a field name directly, as in field:value"}
+		return parsed{}, &Error{t.off, "':' must follow a field name directly, as in field:value"}
 	case tLBrack, tLBrace:
-		return nil, &Error{t.off, "a range needs a field, as in logins_count:[1 TO 5]"}
+		return parsed{}, &Error{t.off, "a range needs a field, as in logins_count:[1 TO 5]"}
 	}
-	return nil, &Error{t.off, "unexpected " + tokenNames[t.kind]}
+	return parsed{}, &Error{t.off, "unexpected " + tokenNames[t.kind]}
 }
 
 // parseField parses what follows "field:"; f is the field's word.

@@ -83,6 +83,7 @@ var errorCases = []struct {
 	{name: "invalid UTF-8 later", query: "a \xffb", offset: 2, message: "the query is not valid UTF-8"},
 	{name: "too deep parentheses", query: deep("(", 101) + "a" + deep(")", 101), offset: 100, message: "the query nests deeper than 100 levels"},
 	{name: "too deep NOT", query: deep("NOT ", 101) + "a", offset: 400, message: "the query nests deeper than 100 levels"},
+	{name: "too deep tree", query: nestGroups(51), offset: 1, message: "the query nests deeper than 100 levels"},
 }
 
 func deep(s string, n int) string {
@@ -117,13 +118,25 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
-// TestParseNesting checks the neighbour of the depth limit: 100 levels
-// parse.
+// nestGroups returns n groups nested in one another, each "(x ... -c)",
+// whose tree is twice as deep as its text: And{Or{x, ...}, Not{c}}.
+func nestGroups(n int) string {
+	s := "a"
+	for range n {
+		s = "(x " + s + " -c)"
+	}
+	return s
+}
+
+// TestParseNesting checks the neighbour of the depth limits: 100 levels
+// parse, and print to text that parses back.
 func TestParseNesting(t *testing.T) {
-	for _, q := range []string{deep("(", 100) + "a" + deep(")", 100), deep("NOT ", 100) + "a", deep("-", 100) + "a"} {
-		if _, err := Parse(q); err != nil {
-			t.Errorf("Parse(%.20q...): %v", q, err)
+	for _, query := range []string{deep("(", 100) + "a" + deep(")", 100), deep("NOT ", 100) + "a", deep("-", 100) + "a", nestGroups(50)} {
+		q, err := Parse(query)
+		if err != nil {
+			t.Fatalf("Parse(%.20q...): %v", query, err)
 		}
+		checkRoundTrip(t, query, q)
 	}
 }
 

@@ -1,6 +1,7 @@
 package query
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -87,8 +88,10 @@ func checkRoundTrip(t *testing.T, query string, q *Query) {
 	if err != nil {
 		t.Fatalf("Parse(%q) printed %q, which does not parse: %v", query, s, err)
 	}
-	if diff := cmp.Diff(q, q2); diff != "" {
-		t.Fatalf("Parse(%q) printed %q, which parses to another tree (-first +second):\n%s", query, s, diff)
+	// reflect.DeepEqual first: cmp's slice diffing takes time exponential
+	// in the depth of a tree, so it only explains a difference.
+	if !reflect.DeepEqual(q, q2) {
+		t.Fatalf("Parse(%q) printed %q, which parses to another tree (-first +second):\n%s", query, s, cmp.Diff(q, q2))
 	}
 	if s2 := q2.String(); s2 != s {
 		t.Fatalf("Parse(%q) printed %q, then %q", query, s, s2)
