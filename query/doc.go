@@ -75,7 +75,9 @@
 //	    them with an *Error, never a silently empty result. [decision]
 //	 9. _exists_:field tests that field holds a searchable value (see
 //	    Matching). [Auth0] Its field cannot have a wildcard. [decision]
-//	 10. Nesting of parentheses and NOT is limited to 100 levels. [decision]
+//	 10. Nesting is limited to 100 levels, both in the text (parentheses
+//	     and NOT) and in the tree (And, Or and Not nodes, so "(x (y -c) -c)"
+//	     nests 4 deep). [decision]
 //
 // Query.String prints the canonical form of a tree: operators in upper
 // case joined by single spaces, parentheses only where needed, a value
