@@ -26,11 +26,14 @@ func (q *Query) Match(doc []byte) bool {
 	return matchNode(q.Root, doc)
 }
 
-// matchNode matches n against a valid JSON object doc. A nil node, or an
-// And or Or without operands, matches nothing.
+// matchNode matches n against a valid JSON object doc. A nil node (nil
+// pointers included), or an And or Or without operands, matches nothing.
 func matchNode(n Node, doc []byte) bool {
 	switch n := n.(type) {
 	case *And:
+		if n == nil {
+			return false
+		}
 		for _, m := range n.Operands {
 			if !matchNode(m, doc) {
 				return false
@@ -38,15 +41,18 @@ func matchNode(n Node, doc []byte) bool {
 		}
 		return len(n.Operands) > 0
 	case *Or:
+		if n == nil {
+			return false
+		}
 		for _, m := range n.Operands {
 			if matchNode(m, doc) {
 				return true
 			}
 		}
 	case *Not:
-		return n.Operand != nil && !matchNode(n.Operand, doc)
+		return n != nil && n.Operand != nil && !matchNode(n.Operand, doc)
 	case *Term:
-		return matchTerm(n, doc)
+		return n != nil && matchTerm(n, doc)
 	}
 	return false
 }
@@ -197,7 +203,7 @@ func walk(v []byte, path []string, yield func([]byte) bool) bool {
 // Range term, as Match tests it; see the package doc, "Matching". It is
 // false for an Exists term and for raw that is not a JSON scalar.
 func (t *Term) MatchValue(raw []byte) bool {
-	if len(raw) == 0 {
+	if t == nil || len(raw) == 0 {
 		return false
 	}
 	switch raw[0] {

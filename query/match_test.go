@@ -228,3 +228,38 @@ func TestMatch(t *testing.T) {
 		})
 	}
 }
+
+// TestMatchBuiltTree matches trees built by hand, nil pointers included:
+// they match nothing and never panic.
+func TestMatchBuiltTree(t *testing.T) {
+	a := &Term{Field: "nickname", Path: []string{"nickname"}, Fold: true, Kind: Exact, Value: "johnny"}
+	tests := []struct {
+		name string
+		root Node
+		want bool
+	}{
+		{name: "term", root: a, want: true},
+		{name: "nil root"},
+		{name: "nil term", root: (*Term)(nil)},
+		{name: "nil And", root: (*And)(nil)},
+		{name: "nil Or", root: (*Or)(nil)},
+		{name: "nil Not", root: (*Not)(nil)},
+		{name: "Not without operand", root: &Not{}},
+		{name: "empty And", root: &And{}},
+		{name: "empty Or", root: &Or{}},
+		{name: "term without path", root: &Term{Field: "nickname", Kind: Exact, Value: "johnny"}},
+		{name: "Not of a match", root: &Not{Operand: a}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			q := &Query{Root: tc.root}
+			if got := q.Match([]byte(userDoc)); got != tc.want {
+				t.Errorf("Match = %v, want %v", got, tc.want)
+			}
+		})
+	}
+	var nilTerm *Term
+	if nilTerm.MatchValue([]byte(`"x"`)) {
+		t.Error("a nil term matched a value")
+	}
+}

@@ -20,8 +20,11 @@ func (q *Query) String() string {
 	return b.String()
 }
 
-// printNode writes n. A nil node writes nothing.
+// printNode writes n. A nil node (nil pointers included) writes nothing.
 func printNode(b *strings.Builder, n Node) {
+	if isNil(n) {
+		return
+	}
 	switch n := n.(type) {
 	case *Term:
 		printTerm(b, n)
@@ -57,9 +60,24 @@ func printNode(b *strings.Builder, n Node) {
 	}
 }
 
+// isNil reports whether n is nil or a nil pointer.
+func isNil(n Node) bool {
+	switch n := n.(type) {
+	case *And:
+		return n == nil
+	case *Or:
+		return n == nil
+	case *Not:
+		return n == nil
+	case *Term:
+		return n == nil
+	}
+	return true
+}
+
 // printOperand writes n, in parentheses when paren(n) says so.
 func printOperand(b *strings.Builder, n Node, paren func(Node) bool) {
-	if !paren(n) {
+	if isNil(n) || !paren(n) {
 		printNode(b, n)
 		return
 	}

@@ -119,6 +119,7 @@ func TestStringBuiltTree(t *testing.T) {
 		{name: "nil query", q: nil, want: ""},
 		{name: "nil root", q: &Query{}, want: ""},
 		{name: "term", q: &Query{Root: a}, want: "email:a@b.c"},
+		{name: "nil pointers", q: &Query{Root: &And{Operands: []Node{(*Term)(nil), (*Or)(nil), &Not{}}}}, want: " AND  AND NOT "},
 		{name: "OR of NOT", q: &Query{Root: &Or{Operands: []Node{a, &Not{Operand: a}}}}, want: "email:a@b.c OR (NOT email:a@b.c)"},
 	}
 	for _, tc := range tests {
