@@ -104,6 +104,12 @@ var matchCases = []struct {
 	{name: "duplicate name last wins", query: `user_metadata.dup:last`, want: true},
 	{name: "duplicate name first ignored", query: `user_metadata.dup:first`},
 
+	// Field groups.
+	{name: "field group one", query: `app_metadata.roles:(owner OR admin)`, want: true},
+	{name: "field group none", query: `app_metadata.roles:(owner OR guest)`},
+	{name: "field group all", query: `app_metadata.roles:(admin AND dev)`, want: true},
+	{name: "field group not all", query: `app_metadata.roles:(admin AND owner)`},
+
 	// Not indexed, and _exists_.
 	{name: "exists scalar", query: `_exists_:user_metadata.theme`, want: true},
 	{name: "exists absent", query: `_exists_:user_metadata.absent`},

@@ -45,6 +45,7 @@ type parser struct {
 	peeked bool
 	depth  int
 	after  string // the operator just consumed, for error messages
+	group  *token // the field of the field group being parsed, or nil
 }
 
 // peek returns the next token, scanned outside value position.
@@ -257,48 +258,26 @@ func (p *parser) parsePrimary() (parsed, *Error) {
 	switch t.kind {
 	case tLParen:
 		p.next()
-		p.after = "'('"
-		if p.depth++; p.depth > maxDepth {
-			return parsed{}, tooDeep(t.off)
-		}
-		u, err := p.peek()
-		if err != nil {
-			return parsed{}, err
-		}
-		if u.kind == tRParen {
-			return parsed{}, &Error{u.off, "empty parentheses"}
-		}
-		if u.kind == tEOF {
-			return parsed{}, &Error{t.off, "unbalanced '(': no ')' after it"}
-		}
-		x, err := p.parseOr()
-		if err != nil {
-			return parsed{}, err
-		}
-		u, err = p.peek()
-		if err != nil {
-			return parsed{}, err
-		}
-		if u.kind != tRParen {
-			return parsed{}, &Error{t.off, "unbalanced '(': no ')' after it"}
-		}
-		p.next()
-		p.depth--
-		x.negated = false // a group in parentheses is a positive clause
-		return x, nil
+		return p.parseGroup(t, p.group)
 	case tWord:
 		p.next()
-		var n Node
-		var err *Error
 		if t.end < len(p.s.src) && p.s.src[t.end] == ':' {
-			n, err = p.parseField(t)
-		} else {
-			n, err = p.valueTerm(&Term{Fold: true}, t)
+			return p.parseField(t)
 		}
+		term, err := p.groupTerm()
+		if err != nil {
+			return parsed{}, err
+		}
+		n, err := p.valueTerm(term, t)
 		return parsed{n: n}, err
 	case tQuoted:
 		p.next()
-		return parsed{n: &Term{Fold: true, Kind: Exact, Value: t.text, Number: IsNumber(t.text)}}, nil
+		term, err := p.groupTerm()
+		if err != nil {
+			return parsed{}, err
+		}
+		term.Kind, term.Value, term.Number = Exact, t.text, IsNumber(t.text)
+		return parsed{n: term}, nil
 	case tEOF:
 		if p.after != "" {
 			return parsed{}, &Error{t.off, "the query ends where a term should follow " + p.after}
@@ -316,50 +295,118 @@ func (p *parser) parsePrimary() (parsed, *Error) {
 	case tColon:
 		return parsed{}, &Error{t.off, "':' must follow a field name directly, as in field:value"}
 	case tLBrack, tLBrace:
-		return parsed{}, &Error{t.off, "a range needs a field, as in logins_count:[1 TO 5]"}
+		if p.group == nil {
+			return parsed{}, &Error{t.off, "a range needs a field, as in logins_count:[1 TO 5]"}
+		}
+		p.next()
+		term, err := p.groupTerm()
+		if err != nil {
+			return parsed{}, err
+		}
+		n, err := p.rangeTerm(term, t)
+		return parsed{n: n}, err
 	}
 	return parsed{}, &Error{t.off, "unexpected " + tokenNames[t.kind]}
 }
 
-// parseField parses what follows "field:"; f is the field's word.
-func (p *parser) parseField(f token) (Node, *Error) {
+// groupTerm starts the term of a value without a field: inside a field
+// group, a term of the group's field; elsewhere, a term of the default
+// fields.
+func (p *parser) groupTerm() (*Term, *Error) {
+	if p.group == nil {
+		return &Term{Fold: true}, nil
+	}
+	return newTerm(*p.group)
+}
+
+// parseGroup parses a query in parentheses after its '(', open. field is
+// the field of a field group, field:(a OR b), which values without a
+// field of their own take; nil for a plain group.
+func (p *parser) parseGroup(open token, field *token) (parsed, *Error) {
+	p.after = "'('"
+	if p.depth++; p.depth > maxDepth {
+		return parsed{}, tooDeep(open.off)
+	}
+	saved := p.group
+	p.group = field
+	u, err := p.peek()
+	if err != nil {
+		return parsed{}, err
+	}
+	if u.kind == tRParen {
+		return parsed{}, &Error{u.off, "empty parentheses"}
+	}
+	if u.kind == tEOF {
+		return parsed{}, &Error{open.off, "unbalanced '(': no ')' after it"}
+	}
+	x, err := p.parseOr()
+	if err != nil {
+		return parsed{}, err
+	}
+	u, err = p.peek()
+	if err != nil {
+		return parsed{}, err
+	}
+	if u.kind != tRParen {
+		return parsed{}, &Error{open.off, "unbalanced '(': no ')' after it"}
+	}
+	p.next()
+	p.depth--
+	p.group = saved
+	x.negated = false // a group in parentheses is a positive clause
+	return x, nil
+}
+
+// parseField parses what follows "field:"; f is the field's word. White
+// space may separate the ':' from the value, as in Lucene.
+func (p *parser) parseField(f token) (parsed, *Error) {
 	if f.star >= 0 {
-		return nil, &Error{f.star, "a field name cannot contain a wildcard"}
+		return parsed{}, &Error{f.star, "a field name cannot contain a wildcard"}
 	}
 	p.s.pos++ // the ':'
 	colon := f.end
-	if colon+1 == len(p.s.src) || isSpace(p.s.src[colon+1]) {
-		if f.raw && f.text == "_exists_" {
-			return nil, &Error{colon + 1, "_exists_ has no field name after ':' (nothing may separate them)"}
-		}
-		return nil, &Error{colon + 1, "field " + f.text + " has no value after ':' (nothing may separate them)"}
-	}
 	v, err := p.value(modeValue)
 	if err != nil {
-		return nil, err
+		return parsed{}, err
 	}
-	if f.raw && f.text == "_exists_" {
-		return p.parseExists(colon, v)
+	exists := f.raw && f.text == "_exists_"
+	if v.kind == tEOF || v.kind == tRParen {
+		if exists {
+			return parsed{}, &Error{colon + 1, "_exists_ has no field name after ':'"}
+		}
+		return parsed{}, &Error{colon + 1, "field " + f.text + " has no value after ':'"}
+	}
+	if exists {
+		n, err := p.parseExists(v)
+		return parsed{n: n}, err
 	}
 	term, err := newTerm(f)
 	if err != nil {
-		return nil, err
+		return parsed{}, err
 	}
+	var n Node
 	switch v.kind {
 	case tWord:
-		return p.valueTerm(term, v)
+		n, err = p.valueTerm(term, v)
 	case tQuoted:
 		term.Kind, term.Value, term.Number = Exact, v.text, IsNumber(v.text)
-		return term, nil
+		n = term
 	case tLBrack, tLBrace:
-		if term.Metadata {
-			return nil, &Error{v.off, "ranges are not supported on metadata fields (" + term.Field + ")"}
-		}
-		return p.parseRange(term, v)
-	case tRParen:
-		return nil, &Error{colon + 1, "field " + term.Field + " has no value after ':'"}
+		n, err = p.rangeTerm(term, v)
+	case tLParen:
+		return p.parseGroup(v, &f)
+	default:
+		err = &Error{v.off, "unexpected " + tokenNames[v.kind] + " after field " + term.Field + ":"}
 	}
-	return nil, &Error{v.off, "unexpected " + tokenNames[v.kind] + " after field " + term.Field + ":"}
+	return parsed{n: n}, err
+}
+
+// rangeTerm completes term with a range, refused on metadata fields.
+func (p *parser) rangeTerm(term *Term, open token) (Node, *Error) {
+	if term.Metadata {
+		return nil, &Error{open.off, "ranges are not supported on metadata fields (" + term.Field + ")"}
+	}
+	return p.parseRange(term, open)
 }
 
 // newTerm starts the term of a field word, checking the field's path.
@@ -393,7 +440,7 @@ func (p *parser) valueTerm(term *Term, v token) (Node, *Error) {
 }
 
 // parseExists parses the field of _exists_:field.
-func (p *parser) parseExists(colon int, v token) (Node, *Error) {
+func (p *parser) parseExists(v token) (Node, *Error) {
 	switch v.kind {
 	case tWord:
 		if v.star >= 0 {

@@ -43,6 +43,8 @@ var printCases = []struct {
 	{name: "field named AND", query: `AND:x OR:y`, want: `AND:x OR OR:y`},
 	{name: "prefix named like operator", query: `AND*`, want: `AND*`},
 	{name: "prefix with ampersands", query: `\&&ab*`, want: `\&&ab*`},
+	{name: "field group expands", query: `name:(a b -c)`, want: `(name:a OR name:b) AND NOT name:c`},
+	{name: "space after colon goes", query: `name: a`, want: `name:a`},
 	{name: "exists", query: `_exists_:"user_metadata.a"`, want: `_exists_:user_metadata.a`},
 	{name: "range", query: `logins_count:{1   TO *]`, want: `logins_count:{1 TO *]`},
 	{name: "range quoted star", query: `logins_count:["*" TO "TO"]`, want: `logins_count:["*" TO "TO"]`},
