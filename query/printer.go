@@ -22,42 +22,61 @@ func (q *Query) String() string {
 
 // printNode writes n. A nil node (nil pointers included) writes nothing.
 func printNode(b *strings.Builder, n Node) {
+	switch n := n.(type) {
+	case *Term:
+		if n != nil {
+			printTerm(b, n)
+		}
+	case *Not:
+		if n != nil {
+			b.WriteString("NOT ")
+			printOperand(b, n, n.Operand)
+		}
+	case *And:
+		if n != nil {
+			printOperands(b, n, n.Operands, " AND ")
+		}
+	case *Or:
+		if n != nil {
+			printOperands(b, n, n.Operands, " OR ")
+		}
+	}
+}
+
+func printOperands(b *strings.Builder, parent Node, ops []Node, sep string) {
+	for i, m := range ops {
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		printOperand(b, parent, m)
+	}
+}
+
+// printOperand writes the operand n of parent, in parentheses where the
+// text would otherwise parse to another tree: an And or Or inside an And
+// or a Not, an Or inside an Or (it would merge), and a Not inside an Or
+// (it would exclude from the group instead of joining it).
+func printOperand(b *strings.Builder, parent, n Node) {
 	if isNil(n) {
 		return
 	}
-	switch n := n.(type) {
-	case *Term:
-		printTerm(b, n)
-	case *Not:
-		b.WriteString("NOT ")
-		printOperand(b, n.Operand, func(m Node) bool {
-			_, isTerm := m.(*Term)
-			_, isNot := m.(*Not)
-			return !isTerm && !isNot
-		})
+	var paren bool
+	switch n.(type) {
 	case *And:
-		for i, m := range n.Operands {
-			if i > 0 {
-				b.WriteString(" AND ")
-			}
-			printOperand(b, m, func(m Node) bool {
-				_, isTerm := m.(*Term)
-				_, isNot := m.(*Not)
-				return !isTerm && !isNot
-			})
-		}
+		_, inOr := parent.(*Or)
+		paren = !inOr
 	case *Or:
-		for i, m := range n.Operands {
-			if i > 0 {
-				b.WriteString(" OR ")
-			}
-			printOperand(b, m, func(m Node) bool {
-				_, isTerm := m.(*Term)
-				_, isAnd := m.(*And)
-				return !isTerm && !isAnd
-			})
-		}
+		paren = true
+	case *Not:
+		_, paren = parent.(*Or)
 	}
+	if !paren {
+		printNode(b, n)
+		return
+	}
+	b.WriteByte('(')
+	printNode(b, n)
+	b.WriteByte(')')
 }
 
 // isNil reports whether n is nil or a nil pointer.
@@ -73,17 +92,6 @@ func isNil(n Node) bool {
 		return n == nil
 	}
 	return true
-}
-
-// printOperand writes n, in parentheses when paren(n) says so.
-func printOperand(b *strings.Builder, n Node, paren func(Node) bool) {
-	if isNil(n) || !paren(n) {
-		printNode(b, n)
-		return
-	}
-	b.WriteByte('(')
-	printNode(b, n)
-	b.WriteByte(')')
 }
 
 // printTerm writes one term.
