@@ -76,8 +76,8 @@ func (k Kind) String() string {
 type Term struct {
 	// Field is the field as written, decoded ("user_metadata.a.b",
 	// "email", "identities.connection"). It is "" for a term written
-	// without a field, which tests the fields DefaultFields returns,
-	// case-insensitively, and never metadata.
+	// without a field outside a field group, which tests the fields
+	// DefaultFields returns, case-insensitively, and never metadata.
 	Field string
 	// Path is Field split at '.', nil when Field is "". Every segment is
 	// non-empty. A walker looks up Path[0] in the document's root object,
@@ -97,9 +97,9 @@ type Term struct {
 	// Value is the decoded value for Exact, and the prefix without its
 	// '*' for Prefix. "" for Range and Exists.
 	Value string
-	// Number is true when Value is spelled as a JSON number
-	// (IsNumber(Value)); an Exact term then also matches a stored number
-	// that denotes the same number (EqualNumbers).
+	// Number is true, for an Exact term only, when Value is spelled as a
+	// JSON number (IsNumber(Value)); the term then also matches a stored
+	// number that denotes the same number (EqualNumbers).
 	Number bool
 
 	// Low and High are the ends of a Range; zero for other kinds.
