@@ -20,7 +20,8 @@ type Node interface {
 }
 
 // And matches a document that every operand matches. Parse builds it with
-// two or more operands, none of them an *And written without parentheses.
+// two or more operands, for AND and for the negated clauses of an OR
+// group: "a AND b -c" is And{And{a, b}, Not{c}}.
 type And struct {
 	Operands []Node
 }

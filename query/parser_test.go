@@ -208,6 +208,7 @@ func TestParseTree(t *testing.T) {
 		{name: "minus", query: "-a", want: &Not{Operand: a}},
 		{name: "negated clause", query: "a b -c", want: &And{Operands: []Node{&Or{Operands: []Node{a, b}}, &Not{Operand: c}}}},
 		{name: "only negated clauses", query: "-a NOT b", want: &And{Operands: []Node{&Not{Operand: a}, &Not{Operand: b}}}},
+		{name: "negated clause after AND", query: "a AND b -c", want: &And{Operands: []Node{&And{Operands: []Node{a, b}}, &Not{Operand: c}}}},
 		{name: "NOT inside AND", query: "NOT a AND b", want: &And{Operands: []Node{&Not{Operand: a}, b}}},
 		{name: "NOT in parentheses", query: "a OR (NOT b)", want: &Or{Operands: []Node{a, &Not{Operand: b}}}},
 		{name: "lower-case operators", query: "a and b or c not", want: &Or{Operands: []Node{a, term("", Exact, "and"), b, term("", Exact, "or"), c, term("", Exact, "not")}}},

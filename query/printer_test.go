@@ -17,6 +17,7 @@ var printCases = []struct {
 	{name: "adjacent becomes OR", query: "a b", want: "a OR b"},
 	{name: "minus becomes NOT", query: "-a", want: "NOT a"},
 	{name: "negated clause", query: "a b -c", want: "(a OR b) AND NOT c"},
+	{name: "negated clause after AND", query: "a AND b -c", want: "(a AND b) AND NOT c"},
 	{name: "redundant parentheses go", query: "((a)) AND (b)", want: "a AND b"},
 	{name: "needed parentheses stay", query: "(a OR b) AND c", want: "(a OR b) AND c"},
 	{name: "AND inside OR needs none", query: "a OR (b AND c)", want: "a OR b AND c"},
