@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -45,8 +46,8 @@ func parseListParams(w http.ResponseWriter, q url.Values) (listParams, bool) {
 	var err error
 	var ok bool
 	if v := q.Get("page"); v != "" {
-		if p.page, err = strconv.Atoi(v); err != nil || p.page < 0 {
-			queryError(w, fmt.Sprintf("Query validation error: 'page' must be an integer of at least 0, not %q.", v))
+		if p.page, err = strconv.Atoi(v); err != nil || p.page < 0 || p.page > math.MaxInt32 {
+			queryError(w, fmt.Sprintf("Query validation error: 'page' must be an integer from 0 to %d, not %q.", math.MaxInt32, v))
 			return p, false
 		}
 	}

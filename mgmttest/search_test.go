@@ -171,6 +171,8 @@ func TestSearchRefusals(t *testing.T) {
 		{"page below 0", "page=-1"},
 		{"past the first 1000", "page=10&per_page=100"},
 		{"past the first 1000 by default per_page", "page=20"},
+		{"page that would overflow", "page=92233720368547759&per_page=100"},
+		{"page over the limit", "page=2147483648&per_page=1"},
 		{"include_totals not a boolean", "include_totals=yes"},
 		{"include_fields not a boolean", "fields=email&include_fields=1"},
 	} {
