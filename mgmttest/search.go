@@ -233,26 +233,13 @@ func (s *Server) usersByEmail(w http.ResponseWriter, r request, k *kind) {
 	if !ok {
 		return
 	}
-	// The store finds the candidates as q=email:"<address>" would (case
-	// aside); the exact comparison is done here.
-	term := &query.Term{Field: "email", Path: []string{"email"}, Fold: query.CaseInsensitive("email"),
-		Kind: query.Exact, Value: email, Number: query.IsNumber(email)}
-	q := &query.Query{Root: term}
-	var found [][]byte
-	for page := 0; ; page++ {
-		docs, total, err := s.store.Search(r.Context(), k.name, q, Page{Page: page, PerPage: maxPerPage})
-		if err != nil {
-			writeLibraryError(w, err)
-			return
-		}
-		for _, d := range docs {
-			if got, ok := stringField(d, "email"); ok && got == email {
-				found = append(found, project(d, fields.names, fields.include))
-			}
-		}
-		if (page+1)*maxPerPage >= total {
-			break
-		}
+	found, err := s.usersWithEmail(r.Context(), email, "", func(a, b string) bool { return a == b })
+	if err != nil {
+		writeLibraryError(w, err)
+		return
+	}
+	for i, d := range found {
+		found[i] = project(d, fields.names, fields.include)
 	}
 	writeList(w, "", found, 0, 0, 0, false)
 }
