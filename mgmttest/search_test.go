@@ -105,6 +105,7 @@ func TestSearch(t *testing.T) {
 		{"leading minus", "-app_metadata.roles:dev", []string{"auth0|123", "sms|4"}},
 		{"parentheses", "(name:john* OR name:anna) AND NOT logins_count:1", []string{"auth0|2", "sms|4"}},
 		{"default OR", "app_metadata.plan:full app_metadata.plan:free", []string{"auth0|1", "auth0|2"}},
+		{"field group", "app_metadata.plan:(full OR free)", []string{"auth0|1", "auth0|2"}},
 		{"lower-case and is a word", "app_metadata.plan:full and app_metadata.plan:free", []string{"auth0|1", "auth0|2", "sms|4"}},
 		// Terms without a field.
 		{"bare term, name", "johnny", []string{"auth0|123"}},
