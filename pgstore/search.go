@@ -28,22 +28,15 @@ func (s *Store) Search(ctx context.Context, collection string, q *query.Query, p
 	if !validID(collection) {
 		return [][]byte{}, 0, nil
 	}
-	where, args, err := whereClause(collection, q)
+	st, err := searchStatements(collection, q, p)
 	if err != nil {
 		return nil, 0, err
 	}
-	countSQL := `SELECT count(*) FROM metapatch_documents WHERE ` + where
-	pageArgs := slices.Clone(args)
-	order, pageArgs := orderClause(p.Sort, pageArgs)
-	pageArgs = append(pageArgs, p.PerPage, int64(p.Page)*int64(p.PerPage))
-	pageSQL := fmt.Sprintf(`SELECT doc FROM metapatch_documents WHERE %s ORDER BY %s LIMIT $%d OFFSET $%d`,
-		where, order, len(pageArgs)-1, len(pageArgs))
-
 	docs := [][]byte{}
 	var total int
 	// One snapshot for the page and the total, so they agree.
 	err = pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, pageSQL, pageArgs...)
+		rows, err := tx.Query(ctx, st.pageSQL, st.pageArgs...)
 		if err != nil {
 			return err
 		}
@@ -58,12 +51,33 @@ func (s *Store) Search(ctx context.Context, collection string, q *query.Query, p
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		return tx.QueryRow(ctx, countSQL, args...).Scan(&total)
+		return tx.QueryRow(ctx, st.countSQL, st.countArgs...).Scan(&total)
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("pgstore: search %s: %w", collection, err)
 	}
 	return docs, total, nil
+}
+
+// searchSQL holds the two statements of a search and their arguments.
+type searchSQL struct {
+	pageSQL, countSQL   string
+	pageArgs, countArgs []any
+}
+
+// searchStatements renders the statements that select one page of the
+// documents of collection that q matches, and count them.
+func searchStatements(collection string, q *query.Query, p mgmttest.Page) (searchSQL, error) {
+	where, args, err := whereClause(collection, q)
+	if err != nil {
+		return searchSQL{}, err
+	}
+	st := searchSQL{countSQL: `SELECT count(*) FROM metapatch_documents WHERE ` + where, countArgs: args}
+	order, pageArgs := orderClause(p.Sort, slices.Clone(args))
+	st.pageArgs = append(pageArgs, p.PerPage, int64(p.Page)*int64(p.PerPage))
+	st.pageSQL = fmt.Sprintf(`SELECT doc FROM metapatch_documents WHERE %s ORDER BY %s LIMIT $%d OFFSET $%d`,
+		where, order, len(st.pageArgs)-1, len(st.pageArgs))
+	return st, nil
 }
 
 // whereClause renders the condition that selects the documents of
