@@ -10,7 +10,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-
 	"github.com/metapatch/metapatch"
 	"github.com/metapatch/metapatch/mgmttest"
 	"github.com/metapatch/metapatch/pgstore/internal/pgtest"
@@ -159,4 +158,3 @@ func BenchmarkSearch(b *testing.B) {
 		})
 	}
 }
-
