@@ -73,6 +73,8 @@
 //
 //	{"d": <the document>, "f": {<case-insensitive root fields, folded>}, "e": [<paths>]}
 //
+// Its parts:
+//
 //  1. "d" is the document as jsonb can hold it. A string or name holding
 //     U+0000 (which PostgreSQL's text cannot hold) has U+0001 U+0001 in its
 //     place, and U+0001 becomes U+0001 U+0002: a mapping that keeps
