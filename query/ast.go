@@ -20,15 +20,17 @@ type Node interface {
 }
 
 // And matches a document that every operand matches. Parse builds it with
-// two or more operands, none of them an *And written without parentheses.
+// two or more operands, for AND and for the negated clauses of an OR
+// group: "a AND b -c" is And{And{a, b}, Not{c}}.
 type And struct {
 	Operands []Node
 }
 
 // Or matches a document that at least one operand matches. Parse builds it
 // with two or more operands, none of them an *Or written without
-// parentheses, and none of them a *Not (a negated clause of an OR group
-// excludes documents from the group; see the package doc, "Syntax").
+// parentheses. A *Not among them comes only from parentheses, as in
+// "a OR (NOT b)": a negated clause written without them excludes
+// documents from its group instead (see the package doc, "Syntax").
 type Or struct {
 	Operands []Node
 }
@@ -75,8 +77,8 @@ func (k Kind) String() string {
 type Term struct {
 	// Field is the field as written, decoded ("user_metadata.a.b",
 	// "email", "identities.connection"). It is "" for a term written
-	// without a field, which tests the fields DefaultFields returns,
-	// case-insensitively, and never metadata.
+	// without a field outside a field group, which tests the fields
+	// DefaultFields returns, case-insensitively, and never metadata.
 	Field string
 	// Path is Field split at '.', nil when Field is "". Every segment is
 	// non-empty. A walker looks up Path[0] in the document's root object,
@@ -96,9 +98,9 @@ type Term struct {
 	// Value is the decoded value for Exact, and the prefix without its
 	// '*' for Prefix. "" for Range and Exists.
 	Value string
-	// Number is true when Value is spelled as a JSON number
-	// (IsNumber(Value)); an Exact term then also matches a stored number
-	// that denotes the same number (EqualNumbers).
+	// Number is true, for an Exact term only, when Value is spelled as a
+	// JSON number (IsNumber(Value)); the term then also matches a stored
+	// number that denotes the same number (EqualNumbers).
 	Number bool
 
 	// Low and High are the ends of a Range; zero for other kinds.

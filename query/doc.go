@@ -20,8 +20,8 @@
 //		or      = and { [ "OR" ] and }
 //		and     = unary { "AND" unary }
 //		unary   = ( "NOT" | "-" ) unary | primary
-//		primary = "(" or ")" | term
-//		term    = field ":" value | field ":" range | "_exists_:" field | value
+//		primary = "(" or ")" | field ":(" or ")" | term
+//		term    = [ field ":" ] ( value | range ) | "_exists_:" field
 //		range   = ( "[" | "{" ) bound "TO" bound ( "]" | "}" )
 //
 //	 1. A term is field:value. The field is a root property of the user
@@ -32,6 +32,8 @@
 //	    user_metadata.a.b, app_metadata.a.b. Metadata names cannot contain
 //	    '.', so a path is unambiguous. [Auth0] An unknown root property is
 //	    not an error; it matches what documents hold there. [decision]
+//	    White space may follow the ':' ("name: john"), as in Lucene and in
+//	    Auth0's examples for search engine v2. [decision]
 //	 2. A value is bare or quoted. [Auth0] A bare value runs up to white
 //	    space or one of ( ) [ ] { } " : and '\' escapes the next character,
 //	    so "\ " is a space [Auth0] and "\:" a colon [decision]. A quoted
@@ -54,27 +56,36 @@
 //	    by OR: it excludes what it matches from the whole group, so
 //	    "a b -c" is (a OR b) AND NOT c, and "NOT c" alone matches every
 //	    document c does not match. [decision, Lucene's behaviour] The
-//	    tree says this directly: Parse never puts a *Not among the operands
-//	    of an *Or.
-//	 5. A term without a field tests email, name, given_name, family_name
+//	    tree says this directly: "a b -c" parses as
+//	    And{Or{a, b}, Not{c}}, and "a OR (NOT c)" (in parentheses) as
+//	    Or{a, Not{c}}.
+//	 5. A field group, field:(a OR b), gives its field to the values inside
+//	    it that name none: name:(john -jane) is name:john AND NOT
+//	    name:jane. A term inside it with a field of its own keeps that
+//	    field. Wildcards, ranges and the metadata rule apply to each term.
+//	    [decision, Lucene's behaviour, shown in Auth0's v2 examples]
+//	    _exists_:(...) is an error.
+//	 6. A term without a field tests email, name, given_name, family_name
 //	    and nickname, case-insensitively, and never metadata (Auth0 for
 //	    metadata; the field list is our decision). A range without a field is
 //	    an error. [decision]
-//	 6. A wildcard is a '*' at the end of a bare value, after at least 3
+//	 7. A wildcard is a '*' at the end of a bare value, after at least 3
 //	    characters (code points): name:joh* matches "John", name:jo* is an
 //	    error. [Auth0] A '*' elsewhere in a bare value, and the wildcard '?',
 //	    are errors; escape them (\*, \?) or quote the value to search for
 //	    them. [decision]
-//	 7. A range is [low TO high] (inclusive), {low TO high} (exclusive) or
+//	 8. A range is [low TO high] (inclusive), {low TO high} (exclusive) or
 //	    a mix of the two, as in Lucene; a bare '*' is an open end. [Auth0]
 //	    In a bound, ':' is an ordinary character, so date-times need no
 //	    quotes (created_at:[2024-01-01T10:00:00 TO *]). [decision]
-//	 8. Wildcards and ranges on metadata fields (user_metadata,
+//	 9. Wildcards and ranges on metadata fields (user_metadata,
 //	    app_metadata and below) are not supported [Auth0]: Parse refuses
 //	    them with an *Error, never a silently empty result. [decision]
-//	 9. _exists_:field tests that field holds a searchable value (see
+//	 10. _exists_:field tests that field holds a searchable value (see
 //	    Matching). [Auth0] Its field cannot have a wildcard. [decision]
-//	 10. Nesting of parentheses and NOT is limited to 100 levels. [decision]
+//	 11. Nesting is limited to 100 levels, both in the text (parentheses
+//	     and NOT) and in the tree (And, Or and Not nodes, so "(x (y -c) -c)"
+//	     nests 4 deep). [decision]
 //
 // Query.String prints the canonical form of a tree: operators in upper
 // case joined by single spaces, parentheses only where needed, a value
@@ -84,8 +95,8 @@
 // # Matching
 //
 // Query.Match reads the document's bytes; nothing is decoded into maps,
-// and a document that is not a valid JSON object matches nothing, not even
-// a NOT. A term is tested against the searchable values at its field:
+// and a document that is not a valid JSON object in valid UTF-8 matches
+// nothing, not even a NOT. [decision] A term is tested against the searchable values at its field:
 //
 //  1. The path walks nested objects from the root; array levels are
 //     skipped at every depth, so user_metadata.addresses.city finds "Paris"
@@ -126,6 +137,15 @@
 //  9. A term with several values at its path (an array) matches when any
 //     one of them matches. NOT x matches when x matches none. [Auth0]
 //
+// A walker that renders the tree in another language (SQL) reproduces
+// these rules term by term: Term.Path with array levels skipped, Fold for
+// case-insensitive strings, Number and EqualNumbers for numbers,
+// Bound.Key for string ranges. Where the other language cannot be exact
+// (a database's lower() folds some letters differently from Fold, its
+// numeric type has a narrower exponent range), it can select a superset
+// and re-check each row with Match, or each value with Values and
+// Term.MatchValue, which are the definition.
+//
 // # Sorting
 //
 // ParseSort reads a sort parameter, field:1 (ascending) or field:-1
@@ -152,17 +172,18 @@
 // # Errors
 //
 // Parse and ParseSort return an *Error carrying the byte Offset of the
-// problem and a Message saying what is wrong; an embedder answers it as
-// Auth0 does, with 400 and errorCode "invalid_query_string", and its own
-// message text (Auth0 does not document its messages). [decision] Among
-// them, all [decision]:
+// problem and a Message saying what is wrong; Error() says both, as
+// "query: offset N: message". An embedder answers it as Auth0 does, with
+// 400 and errorCode "invalid_query_string", and a message of its own
+// that says what and where, such as Error()'s text (Auth0 does not
+// document its messages). [decision] Among them, all [decision]:
 //
 //   - An empty query, or one of only white space: offset 0.
 //   - An unbalanced '(' is reported at the '(' ("no ')' after it"), an
 //     unbalanced ')' at the ')' ("no '(' before it"); "()" is an error at
 //     the ')'.
-//   - A field with no value (name: or name: x, for nothing may separate
-//     the ':' from its value) is reported just after the ':'.
+//   - A field with no value (name: at the end, or before a ')') is
+//     reported just after the ':'.
 //   - An operator with nothing after it, or two operators in a row, is
 //     reported where the missing term should be.
 //   - Wildcards and ranges on metadata fields, a wildcard with fewer than

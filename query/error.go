@@ -6,7 +6,8 @@ import "strconv"
 
 // Error is the error Parse and ParseSort return for a query or sort they
 // refuse. An embedder answers it as Auth0 does: HTTP 400 with errorCode
-// "invalid_query_string" and Message.
+// "invalid_query_string" and a message that says what is wrong and where,
+// such as the text of Error().
 type Error struct {
 	// Offset is the byte offset in the query (or sort) text where the
 	// problem is: the offending character or token, or len(text) for a

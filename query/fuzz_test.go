@@ -7,8 +7,9 @@ import (
 )
 
 // FuzzParse checks that Parse never panics, that every error is an *Error
-// pointing into the query, and that every accepted query prints to text
-// that parses to an equal tree and prints identically.
+// pointing into the query, that every accepted query prints to text that
+// parses to an equal tree and prints identically, and that it matches a
+// document as the reference does.
 func FuzzParse(f *testing.F) {
 	for _, q := range allQueries() {
 		f.Add(q)
@@ -16,6 +17,7 @@ func FuzzParse(f *testing.F) {
 	for _, tc := range errorCases {
 		f.Add(tc.query)
 	}
+	f.Add(nestGroups(50))
 	f.Fuzz(func(t *testing.T, query string) {
 		q, err := Parse(query)
 		if err != nil {
@@ -35,13 +37,16 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse(%q) accepted invalid UTF-8", query)
 		}
 		checkRoundTrip(t, query, q)
-		q.Match([]byte(userDoc))
+		got := q.Match([]byte(userDoc))
+		if ref, _ := refMatch(q, []byte(userDoc)); ref != got {
+			t.Fatalf("Parse(%q).Match(userDoc) = %v, the reference says %v", query, got, ref)
+		}
 	})
 }
 
 // FuzzMatch checks that Match, Values and Sort.Compare never panic on any
-// document bytes, and that Match agrees with itself on a document given
-// with extra white space around it.
+// document bytes, that Match agrees with a reference that decodes the
+// document, and with itself on the document with white space around it.
 func FuzzMatch(f *testing.F) {
 	queries := []string{}
 	for _, tc := range matchCases {
@@ -65,6 +70,9 @@ func FuzzMatch(f *testing.F) {
 	f.Fuzz(func(t *testing.T, doc []byte, which uint8) {
 		q := parsed[int(which)%len(parsed)]
 		got := q.Match(doc)
+		if ref, ok := refMatch(q, doc); ok && ref != got || !ok && got {
+			t.Fatalf("Parse(%q).Match(%q) = %v, the reference says %v (ok %v)", q, doc, got, ref, ok)
+		}
 		padded := append(append([]byte(" \n"), doc...), '\t')
 		if again := q.Match(padded); again != got {
 			t.Fatalf("Match(%q) = %v but with white space around it %v", doc, got, again)

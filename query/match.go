@@ -8,14 +8,15 @@ import (
 	"encoding/json"
 	"iter"
 	"strings"
+	"unicode/utf8"
 )
 
 // Match reports whether the stored user document doc matches the query.
 // doc is read as bytes, never decoded into maps; a doc that is not a valid
-// JSON object matches nothing, whatever the query (even a NOT). Match
-// never panics, whatever doc holds.
+// JSON object in valid UTF-8 matches nothing, whatever the query (even a
+// NOT). Match never panics, whatever doc holds.
 func (q *Query) Match(doc []byte) bool {
-	if q == nil || !json.Valid(doc) {
+	if q == nil || !utf8.Valid(doc) || !json.Valid(doc) {
 		return false
 	}
 	i := skipSpace(doc, 0)
@@ -25,11 +26,14 @@ func (q *Query) Match(doc []byte) bool {
 	return matchNode(q.Root, doc)
 }
 
-// matchNode matches n against a valid JSON object doc. A nil node, or an
-// And or Or without operands, matches nothing.
+// matchNode matches n against a valid JSON object doc. A nil node (nil
+// pointers included), or an And or Or without operands, matches nothing.
 func matchNode(n Node, doc []byte) bool {
 	switch n := n.(type) {
 	case *And:
+		if n == nil {
+			return false
+		}
 		for _, m := range n.Operands {
 			if !matchNode(m, doc) {
 				return false
@@ -37,15 +41,18 @@ func matchNode(n Node, doc []byte) bool {
 		}
 		return len(n.Operands) > 0
 	case *Or:
+		if n == nil {
+			return false
+		}
 		for _, m := range n.Operands {
 			if matchNode(m, doc) {
 				return true
 			}
 		}
 	case *Not:
-		return n.Operand != nil && !matchNode(n.Operand, doc)
+		return n != nil && n.Operand != nil && !matchNode(n.Operand, doc)
 	case *Term:
-		return matchTerm(n, doc)
+		return n != nil && matchTerm(n, doc)
 	}
 	return false
 }
@@ -180,7 +187,7 @@ func walk(v []byte, path []string, yield func([]byte) bool) bool {
 	case '{':
 		var found []byte
 		for name, m := range members(v) {
-			if name == path[0] {
+			if nameIs(name, path[0]) {
 				found = m
 			}
 		}
@@ -196,7 +203,7 @@ func walk(v []byte, path []string, yield func([]byte) bool) bool {
 // Range term, as Match tests it; see the package doc, "Matching". It is
 // false for an Exists term and for raw that is not a JSON scalar.
 func (t *Term) MatchValue(raw []byte) bool {
-	if len(raw) == 0 {
+	if t == nil || len(raw) == 0 {
 		return false
 	}
 	switch raw[0] {
@@ -363,20 +370,26 @@ func elements(v []byte) iter.Seq[[]byte] {
 	}
 }
 
-// members yields the members of the JSON object v: decoded name and
-// trimmed value.
-func members(v []byte) iter.Seq2[string, []byte] {
-	return func(yield func(string, []byte) bool) {
+// nameIs reports whether the JSON string literal raw decodes to name.
+func nameIs(raw []byte, name string) bool {
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return len(raw) >= 2 && string(raw[1:len(raw)-1]) == name
+	}
+	s, ok := decodeString(raw)
+	return ok && s == name
+}
+
+// members yields the members of the JSON object v: the name as its JSON
+// string literal, and the trimmed value.
+func members(v []byte) iter.Seq2[[]byte, []byte] {
+	return func(yield func([]byte, []byte) bool) {
 		i := skipSpace(v, 1)
 		for i < len(v) && v[i] == '"' {
 			end := skipValue(v, i)
 			if end < 0 {
 				return
 			}
-			name, ok := decodeString(v[i:end])
-			if !ok {
-				return
-			}
+			name := v[i:end]
 			i = skipSpace(v, end)
 			if i >= len(v) || v[i] != ':' {
 				return

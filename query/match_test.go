@@ -104,6 +104,12 @@ var matchCases = []struct {
 	{name: "duplicate name last wins", query: `user_metadata.dup:last`, want: true},
 	{name: "duplicate name first ignored", query: `user_metadata.dup:first`},
 
+	// Field groups.
+	{name: "field group one", query: `app_metadata.roles:(owner OR admin)`, want: true},
+	{name: "field group none", query: `app_metadata.roles:(owner OR guest)`},
+	{name: "field group all", query: `app_metadata.roles:(admin AND dev)`, want: true},
+	{name: "field group not all", query: `app_metadata.roles:(admin AND owner)`},
+
 	// Not indexed, and _exists_.
 	{name: "exists scalar", query: `_exists_:user_metadata.theme`, want: true},
 	{name: "exists absent", query: `_exists_:user_metadata.absent`},
@@ -199,6 +205,8 @@ var matchCases = []struct {
 	{name: "NOT on invalid document", query: `NOT blocked:true`, doc: `{"blocked":}`},
 	{name: "NOT on array document", query: `NOT blocked:true`, doc: `[]`},
 	{name: "NOT on empty object", query: `NOT blocked:true`, doc: `{}`, want: true},
+	{name: "NOT on invalid UTF-8", query: `NOT blocked:true`, doc: "{\"a\":\"\xff\"}"},
+	{name: "NOT on two values", query: `NOT blocked:true`, doc: `{} {}`},
 }
 
 func TestMatch(t *testing.T) {
@@ -220,6 +228,44 @@ func TestMatch(t *testing.T) {
 			if got := q.Match([]byte(doc)); got != tc.want {
 				t.Errorf("Parse(%q).Match(doc) = %v, want %v", tc.query, got, tc.want)
 			}
+			if ref, _ := refMatch(q, []byte(doc)); ref != tc.want {
+				t.Errorf("the reference matches Parse(%q) on doc: %v, want %v", tc.query, ref, tc.want)
+			}
 		})
+	}
+}
+
+// TestMatchBuiltTree matches trees built by hand, nil pointers included:
+// they match nothing and never panic.
+func TestMatchBuiltTree(t *testing.T) {
+	a := &Term{Field: "nickname", Path: []string{"nickname"}, Fold: true, Kind: Exact, Value: "johnny"}
+	tests := []struct {
+		name string
+		root Node
+		want bool
+	}{
+		{name: "term", root: a, want: true},
+		{name: "nil root"},
+		{name: "nil term", root: (*Term)(nil)},
+		{name: "nil And", root: (*And)(nil)},
+		{name: "nil Or", root: (*Or)(nil)},
+		{name: "nil Not", root: (*Not)(nil)},
+		{name: "Not without operand", root: &Not{}},
+		{name: "empty And", root: &And{}},
+		{name: "empty Or", root: &Or{}},
+		{name: "term without path", root: &Term{Field: "nickname", Kind: Exact, Value: "johnny"}},
+		{name: "Not of a match", root: &Not{Operand: a}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			q := &Query{Root: tc.root}
+			if got := q.Match([]byte(userDoc)); got != tc.want {
+				t.Errorf("Match = %v, want %v", got, tc.want)
+			}
+		})
+	}
+	var nilTerm *Term
+	if nilTerm.MatchValue([]byte(`"x"`)) {
+		t.Error("a nil term matched a value")
 	}
 }

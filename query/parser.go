@@ -8,8 +8,11 @@ import (
 	"unicode/utf8"
 )
 
-// maxDepth limits the nesting of parentheses and NOT, so that no query
-// can make the parser, the printer or Match recurse without bound.
+// maxDepth limits the nesting of parentheses and NOT in the text, and
+// the depth of the tree, so that no query can make the parser, the
+// printer, Match or another walker recurse without bound. Since the
+// printer nests only where the tree does, a printed tree never nests
+// deeper than the limit.
 const maxDepth = 100
 
 // Parse parses a query. Every error it returns is an *Error. An empty
@@ -42,12 +45,13 @@ type parser struct {
 	peeked bool
 	depth  int
 	after  string // the operator just consumed, for error messages
+	group  *token // the field of the field group being parsed, or nil
 }
 
 // peek returns the next token, scanned outside value position.
 func (p *parser) peek() (token, *Error) {
 	if !p.peeked {
-		t, err := p.s.scan(clause)
+		t, err := p.s.scan(modeClause)
 		if err != nil {
 			return t, err
 		}
@@ -59,7 +63,8 @@ func (p *parser) peek() (token, *Error) {
 // next consumes the peeked token.
 func (p *parser) next() { p.peeked = false }
 
-// value scans the next token in value position (m is value or bound).
+// value scans the next token in value position (m is modeValue or
+// modeBound).
 // Nothing may be peeked.
 func (p *parser) value(m mode) (token, *Error) {
 	return p.s.scan(m)
@@ -73,7 +78,7 @@ func (p *parser) parse() (Node, *Error) {
 	if t.kind == tEOF {
 		return nil, &Error{0, "the query is empty"}
 	}
-	n, err := p.parseOr()
+	x, err := p.parseOr()
 	if err != nil {
 		return nil, err
 	}
@@ -83,35 +88,75 @@ func (p *parser) parse() (Node, *Error) {
 	}
 	switch t.kind {
 	case tEOF:
-		return n, nil
+		return x.n, nil
 	case tRParen:
 		return nil, &Error{t.off, "unbalanced ')': no '(' before it"}
 	}
 	return nil, &Error{t.off, "unexpected " + tokenNames[t.kind]}
 }
 
+// parsed is a parsed part of a query: its node, the node's depth in the
+// tree (a Term 0, an And, Or or Not one more than its deepest operand),
+// and whether it is a single negated clause (NOT x, -x).
+type parsed struct {
+	n       Node
+	depth   int
+	negated bool
+}
+
+// tooDeep is the error for a tree or text nested deeper than maxDepth,
+// found at offset off. Both are limited: the text's nesting bounds the
+// parser's recursion, the tree's bounds what walkers recurse over and
+// what the printer writes.
+func tooDeep(off int) *Error {
+	return &Error{off, "the query nests deeper than " + strconv.Itoa(maxDepth) + " levels"}
+}
+
+// operator builds an And (or, when and is false, an Or) of xs at depth
+// one more than its deepest operand, or fails when that is too deep; off
+// is where the operator's text starts.
+func operator(and bool, xs []parsed, off int) (parsed, *Error) {
+	ops := make([]Node, len(xs))
+	depth := 0
+	for i, x := range xs {
+		ops[i] = x.n
+		depth = max(depth, x.depth+1)
+	}
+	if depth > maxDepth {
+		return parsed{}, tooDeep(off)
+	}
+	if and {
+		return parsed{n: &And{Operands: ops}, depth: depth}, nil
+	}
+	return parsed{n: &Or{Operands: ops}, depth: depth}, nil
+}
+
 // parseOr parses clauses joined by OR or by nothing. A clause that is a
 // single negation (NOT x, -x) excludes documents from the group, as in
 // Lucene: "a -b" is a AND NOT b.
-func (p *parser) parseOr() (Node, *Error) {
-	var pos, neg []Node
+func (p *parser) parseOr() (parsed, *Error) {
+	first, err := p.peek()
+	if err != nil {
+		return parsed{}, err
+	}
+	var pos, neg []parsed
 	for {
-		n, negated, err := p.parseAnd()
+		x, err := p.parseAnd()
 		if err != nil {
-			return nil, err
+			return parsed{}, err
 		}
-		if negated {
-			neg = append(neg, n)
+		if x.negated {
+			neg = append(neg, x)
 		} else {
-			pos = append(pos, n)
+			pos = append(pos, x)
 		}
 		t, err := p.peek()
 		if err != nil {
-			return nil, err
+			return parsed{}, err
 		}
 		switch t.kind {
 		case tEOF, tRParen:
-			return group(pos, neg), nil
+			return group(pos, neg, first.off)
 		case tOr:
 			p.next()
 			p.after = "OR"
@@ -120,188 +165,248 @@ func (p *parser) parseOr() (Node, *Error) {
 }
 
 // group builds the node of an OR group from its positive and negated
-// clauses.
-func group(pos, neg []Node) Node {
-	var or Node
+// clauses; off is where the group starts.
+func group(pos, neg []parsed, off int) (parsed, *Error) {
+	var or parsed
 	switch len(pos) {
 	case 0:
 		if len(neg) == 1 {
-			return neg[0]
+			return neg[0], nil
 		}
-		return &And{Operands: neg}
+		return operator(true, neg, off)
 	case 1:
 		or = pos[0]
 	default:
-		or = &Or{Operands: pos}
+		var err *Error
+		if or, err = operator(false, pos, off); err != nil {
+			return parsed{}, err
+		}
 	}
 	if len(neg) == 0 {
-		return or
+		return or, nil
 	}
-	return &And{Operands: append([]Node{or}, neg...)}
+	return operator(true, append([]parsed{or}, neg...), off)
 }
 
-// parseAnd parses unary clauses joined by AND. negated is true when the
-// result is a single negated clause.
-func (p *parser) parseAnd() (n Node, negated bool, err *Error) {
-	n, negated, err = p.parseUnary()
+// parseAnd parses unary clauses joined by AND.
+func (p *parser) parseAnd() (parsed, *Error) {
+	first, err := p.peek()
 	if err != nil {
-		return nil, false, err
+		return parsed{}, err
 	}
-	var ops []Node
+	x, err := p.parseUnary()
+	if err != nil {
+		return parsed{}, err
+	}
+	var xs []parsed
 	for {
 		t, err := p.peek()
 		if err != nil {
-			return nil, false, err
+			return parsed{}, err
 		}
 		if t.kind != tAnd {
 			break
 		}
 		p.next()
 		p.after = "AND"
-		m, _, err := p.parseUnary()
+		y, err := p.parseUnary()
 		if err != nil {
-			return nil, false, err
+			return parsed{}, err
 		}
-		if ops == nil {
-			ops = []Node{n}
+		if xs == nil {
+			xs = []parsed{x}
 		}
-		ops = append(ops, m)
+		xs = append(xs, y)
 	}
-	if ops != nil {
-		return &And{Operands: ops}, false, nil
+	if xs != nil {
+		return operator(true, xs, first.off)
 	}
-	return n, negated, nil
+	return x, nil
 }
 
 // parseUnary parses NOT x, -x or a primary.
-func (p *parser) parseUnary() (Node, bool, *Error) {
+func (p *parser) parseUnary() (parsed, *Error) {
 	t, err := p.peek()
 	if err != nil {
-		return nil, false, err
+		return parsed{}, err
 	}
 	if t.kind != tNot && t.kind != tMinus {
-		n, err := p.parsePrimary()
-		return n, false, err
+		return p.parsePrimary()
 	}
 	p.next()
 	p.after = tokenNames[t.kind]
 	if p.depth++; p.depth > maxDepth {
-		return nil, false, &Error{t.off, "the query nests deeper than " + strconv.Itoa(maxDepth) + " levels"}
+		return parsed{}, tooDeep(t.off)
 	}
-	n, _, err := p.parseUnary()
+	x, err := p.parseUnary()
 	p.depth--
 	if err != nil {
-		return nil, false, err
+		return parsed{}, err
 	}
-	return &Not{Operand: n}, true, nil
+	if x.depth+1 > maxDepth {
+		return parsed{}, tooDeep(t.off)
+	}
+	return parsed{n: &Not{Operand: x.n}, depth: x.depth + 1, negated: true}, nil
 }
 
 // parsePrimary parses a parenthesized query or a term.
-func (p *parser) parsePrimary() (Node, *Error) {
+func (p *parser) parsePrimary() (parsed, *Error) {
 	t, err := p.peek()
 	if err != nil {
-		return nil, err
+		return parsed{}, err
 	}
 	switch t.kind {
 	case tLParen:
 		p.next()
-		p.after = "'('"
-		if p.depth++; p.depth > maxDepth {
-			return nil, &Error{t.off, "the query nests deeper than " + strconv.Itoa(maxDepth) + " levels"}
-		}
-		u, err := p.peek()
-		if err != nil {
-			return nil, err
-		}
-		if u.kind == tRParen {
-			return nil, &Error{u.off, "empty parentheses"}
-		}
-		if u.kind == tEOF {
-			return nil, &Error{t.off, "unbalanced '(': no ')' after it"}
-		}
-		n, err := p.parseOr()
-		if err != nil {
-			return nil, err
-		}
-		u, err = p.peek()
-		if err != nil {
-			return nil, err
-		}
-		if u.kind != tRParen {
-			return nil, &Error{t.off, "unbalanced '(': no ')' after it"}
-		}
-		p.next()
-		p.depth--
-		return n, nil
+		return p.parseGroup(t, p.group)
 	case tWord:
 		p.next()
 		if t.end < len(p.s.src) && p.s.src[t.end] == ':' {
 			return p.parseField(t)
 		}
-		return p.valueTerm(&Term{Fold: true}, t)
+		term, err := p.groupTerm()
+		if err != nil {
+			return parsed{}, err
+		}
+		n, err := p.valueTerm(term, t)
+		return parsed{n: n}, err
 	case tQuoted:
 		p.next()
-		return &Term{Fold: true, Kind: Exact, Value: t.text, Number: IsNumber(t.text)}, nil
+		term, err := p.groupTerm()
+		if err != nil {
+			return parsed{}, err
+		}
+		term.Kind, term.Value, term.Number = Exact, t.text, IsNumber(t.text)
+		return parsed{n: term}, nil
 	case tEOF:
 		if p.after != "" {
-			return nil, &Error{t.off, "the query ends where a term should follow " + p.after}
+			return parsed{}, &Error{t.off, "the query ends where a term should follow " + p.after}
 		}
 	case tRParen:
 		if p.after != "" {
-			return nil, &Error{t.off, "')' where a term should follow " + p.after}
+			return parsed{}, &Error{t.off, "')' where a term should follow " + p.after}
 		}
+		return parsed{}, &Error{t.off, "unbalanced ')': no '(' before it"}
 	case tAnd, tOr:
 		if p.after != "" {
-			return nil, &Error{t.off, tokenNames[t.kind] + " where a term should follow " + p.after}
+			return parsed{}, &Error{t.off, tokenNames[t.kind] + " where a term should follow " + p.after}
 		}
-		return nil, &Error{t.off, tokenNames[t.kind] + " must have a term before it"}
+		return parsed{}, &Error{t.off, tokenNames[t.kind] + " must have a term before it"}
 	case tColon:
-		return nil, &Error{t.off, "':' must follow a field name directly, as in field:value"}
+		return parsed{}, &Error{t.off, "':' must follow a field name directly, as in field:value"}
 	case tLBrack, tLBrace:
-		return nil, &Error{t.off, "a range needs a field, as in logins_count:[1 TO 5]"}
+		if p.group == nil {
+			return parsed{}, &Error{t.off, "a range needs a field, as in logins_count:[1 TO 5]"}
+		}
+		p.next()
+		term, err := p.groupTerm()
+		if err != nil {
+			return parsed{}, err
+		}
+		n, err := p.rangeTerm(term, t)
+		return parsed{n: n}, err
 	}
-	return nil, &Error{t.off, "unexpected " + tokenNames[t.kind]}
+	return parsed{}, &Error{t.off, "unexpected " + tokenNames[t.kind]}
 }
 
-// parseField parses what follows "field:"; f is the field's word.
-func (p *parser) parseField(f token) (Node, *Error) {
+// groupTerm starts the term of a value without a field: inside a field
+// group, a term of the group's field; elsewhere, a term of the default
+// fields.
+func (p *parser) groupTerm() (*Term, *Error) {
+	if p.group == nil {
+		return &Term{Fold: true}, nil
+	}
+	return newTerm(*p.group)
+}
+
+// parseGroup parses a query in parentheses after its '(', open. field is
+// the field of a field group, field:(a OR b), which values without a
+// field of their own take; nil for a plain group.
+func (p *parser) parseGroup(open token, field *token) (parsed, *Error) {
+	p.after = "'('"
+	if p.depth++; p.depth > maxDepth {
+		return parsed{}, tooDeep(open.off)
+	}
+	saved := p.group
+	p.group = field
+	u, err := p.peek()
+	if err != nil {
+		return parsed{}, err
+	}
+	if u.kind == tRParen {
+		return parsed{}, &Error{u.off, "empty parentheses"}
+	}
+	if u.kind == tEOF {
+		return parsed{}, &Error{open.off, "unbalanced '(': no ')' after it"}
+	}
+	x, err := p.parseOr()
+	if err != nil {
+		return parsed{}, err
+	}
+	u, err = p.peek()
+	if err != nil {
+		return parsed{}, err
+	}
+	if u.kind != tRParen {
+		return parsed{}, &Error{open.off, "unbalanced '(': no ')' after it"}
+	}
+	p.next()
+	p.depth--
+	p.group = saved
+	x.negated = false // a group in parentheses is a positive clause
+	return x, nil
+}
+
+// parseField parses what follows "field:"; f is the field's word. White
+// space may separate the ':' from the value, as in Lucene.
+func (p *parser) parseField(f token) (parsed, *Error) {
 	if f.star >= 0 {
-		return nil, &Error{f.star, "a field name cannot contain a wildcard"}
+		return parsed{}, &Error{f.star, "a field name cannot contain a wildcard"}
 	}
 	p.s.pos++ // the ':'
 	colon := f.end
-	if colon+1 == len(p.s.src) || isSpace(p.s.src[colon+1]) {
-		if f.raw && f.text == "_exists_" {
-			return nil, &Error{colon + 1, "_exists_ has no field name after ':' (nothing may separate them)"}
-		}
-		return nil, &Error{colon + 1, "field " + f.text + " has no value after ':' (nothing may separate them)"}
-	}
-	v, err := p.value(value)
+	v, err := p.value(modeValue)
 	if err != nil {
-		return nil, err
+		return parsed{}, err
 	}
-	if f.raw && f.text == "_exists_" {
-		return p.parseExists(colon, v)
+	exists := f.raw && f.text == "_exists_"
+	if v.kind == tEOF || v.kind == tRParen {
+		if exists {
+			return parsed{}, &Error{colon + 1, "_exists_ has no field name after ':'"}
+		}
+		return parsed{}, &Error{colon + 1, "field " + f.text + " has no value after ':'"}
+	}
+	if exists {
+		n, err := p.parseExists(v)
+		return parsed{n: n}, err
 	}
 	term, err := newTerm(f)
 	if err != nil {
-		return nil, err
+		return parsed{}, err
 	}
+	var n Node
 	switch v.kind {
 	case tWord:
-		return p.valueTerm(term, v)
+		n, err = p.valueTerm(term, v)
 	case tQuoted:
 		term.Kind, term.Value, term.Number = Exact, v.text, IsNumber(v.text)
-		return term, nil
+		n = term
 	case tLBrack, tLBrace:
-		if term.Metadata {
-			return nil, &Error{v.off, "ranges are not supported on metadata fields (" + term.Field + ")"}
-		}
-		return p.parseRange(term, v)
-	case tRParen:
-		return nil, &Error{colon + 1, "field " + term.Field + " has no value after ':'"}
+		n, err = p.rangeTerm(term, v)
+	case tLParen:
+		return p.parseGroup(v, &f)
+	default:
+		err = &Error{v.off, "unexpected " + tokenNames[v.kind] + " after field " + term.Field + ":"}
 	}
-	return nil, &Error{v.off, "unexpected " + tokenNames[v.kind] + " after field " + term.Field + ":"}
+	return parsed{n: n}, err
+}
+
+// rangeTerm completes term with a range, refused on metadata fields.
+func (p *parser) rangeTerm(term *Term, open token) (Node, *Error) {
+	if term.Metadata {
+		return nil, &Error{open.off, "ranges are not supported on metadata fields (" + term.Field + ")"}
+	}
+	return p.parseRange(term, open)
 }
 
 // newTerm starts the term of a field word, checking the field's path.
@@ -335,7 +440,7 @@ func (p *parser) valueTerm(term *Term, v token) (Node, *Error) {
 }
 
 // parseExists parses the field of _exists_:field.
-func (p *parser) parseExists(colon int, v token) (Node, *Error) {
+func (p *parser) parseExists(v token) (Node, *Error) {
 	switch v.kind {
 	case tWord:
 		if v.star >= 0 {
@@ -363,7 +468,7 @@ func (p *parser) parseRange(term *Term, open token) (Node, *Error) {
 	if err != nil {
 		return nil, err
 	}
-	to, err := p.value(bound)
+	to, err := p.value(modeBound)
 	if err != nil {
 		return nil, err
 	}
@@ -374,7 +479,7 @@ func (p *parser) parseRange(term *Term, open token) (Node, *Error) {
 	if err != nil {
 		return nil, err
 	}
-	closing, err := p.value(bound)
+	closing, err := p.value(modeBound)
 	if err != nil {
 		return nil, err
 	}
@@ -395,7 +500,7 @@ func (p *parser) parseRange(term *Term, open token) (Node, *Error) {
 // bound parses one end of a range: a bare '*' for an open end, a word or
 // a quoted value.
 func (p *parser) bound(inclusive bool, open int) (Bound, *Error) {
-	t, err := p.value(bound)
+	t, err := p.value(modeBound)
 	if err != nil {
 		return Bound{}, err
 	}

@@ -21,6 +21,7 @@ var errorCases = []struct {
 	{name: "unbalanced outer open", query: "((a)", offset: 0, message: "unbalanced '(': no ')' after it"},
 	{name: "unbalanced inner open", query: "(a OR (b)", offset: 0, message: "unbalanced '(': no ')' after it"},
 	{name: "unbalanced close", query: "a)", offset: 1, message: "unbalanced ')': no '(' before it"},
+	{name: "unbalanced close first", query: ") a", offset: 0, message: "unbalanced ')': no '(' before it"},
 	{name: "unbalanced second close", query: "(a OR b))", offset: 8, message: "unbalanced ')': no '(' before it"},
 	{name: "empty parentheses", query: "()", offset: 1, message: "empty parentheses"},
 	{name: "AND at end", query: "a AND", offset: 5, message: "the query ends where a term should follow AND"},
@@ -34,8 +35,8 @@ var errorCases = []struct {
 	{name: "minus and space", query: "- a", offset: 0, message: "'-' must be directly followed by a term, as in -field:value"},
 	{name: "minus at end", query: "a -", offset: 2, message: "'-' must be directly followed by a term, as in -field:value"},
 	{name: "OR after open", query: "(OR b)", offset: 1, message: "OR where a term should follow '('"},
-	{name: "field without value at end", query: "name:", offset: 5, message: "field name has no value after ':' (nothing may separate them)"},
-	{name: "field then space", query: "name: x", offset: 5, message: "field name has no value after ':' (nothing may separate them)"},
+	{name: "field without value at end", query: "name:", offset: 5, message: "field name has no value after ':'"},
+	{name: "field then space at end", query: "name:  ", offset: 5, message: "field name has no value after ':'"},
 	{name: "field then close", query: "(name:)", offset: 6, message: "field name has no value after ':'"},
 	{name: "colon without field", query: ":x", offset: 0, message: "':' must follow a field name directly, as in field:value"},
 	{name: "colon after space", query: "name :x", offset: 5, message: "':' must follow a field name directly, as in field:value"},
@@ -67,7 +68,14 @@ var errorCases = []struct {
 	{name: "exclamation", query: "!a", offset: 0, message: "'!' is not supported: use NOT"},
 	{name: "double ampersand", query: "a && b", offset: 2, message: "'&&' is not supported: use AND"},
 	{name: "double bar", query: "a || b", offset: 2, message: "'||' is not supported: use OR"},
-	{name: "exists without field", query: "_exists_:", offset: 9, message: "_exists_ has no field name after ':' (nothing may separate them)"},
+	{name: "exists without field", query: "_exists_:", offset: 9, message: "_exists_ has no field name after ':'"},
+	{name: "exists group", query: "_exists_:(a)", offset: 9, message: "_exists_ needs a field name, as in _exists_:user_metadata.plan"},
+	{name: "field group empty", query: "name:()", offset: 6, message: "empty parentheses"},
+	{name: "field group unbalanced", query: "name:(a OR b", offset: 5, message: "unbalanced '(': no ')' after it"},
+	{name: "field group wildcard on metadata", query: "user_metadata.a:(x OR abc*)", offset: 25, message: "wildcards are not supported on metadata fields (user_metadata.a)"},
+	{name: "field group range on metadata", query: "user_metadata.a:(x [1 TO 2])", offset: 19, message: "ranges are not supported on metadata fields (user_metadata.a)"},
+	{name: "field group bad path", query: "a..b:(x)", offset: 0, message: `field "a..b" has an empty name between dots`},
+	{name: "field group short wildcard", query: "name:(jo*)", offset: 8, message: "a wildcard '*' needs at least 3 characters before it"},
 	{name: "exists star", query: "_exists_:*", offset: 9, message: "_exists_ needs a field name without wildcards"},
 	{name: "exists wildcard", query: "_exists_:abc*", offset: 12, message: "_exists_ needs a field name without wildcards"},
 	{name: "exists range", query: "_exists_:[a TO b]", offset: 9, message: "_exists_ needs a field name, as in _exists_:user_metadata.plan"},
@@ -82,6 +90,7 @@ var errorCases = []struct {
 	{name: "invalid UTF-8 later", query: "a \xffb", offset: 2, message: "the query is not valid UTF-8"},
 	{name: "too deep parentheses", query: deep("(", 101) + "a" + deep(")", 101), offset: 100, message: "the query nests deeper than 100 levels"},
 	{name: "too deep NOT", query: deep("NOT ", 101) + "a", offset: 400, message: "the query nests deeper than 100 levels"},
+	{name: "too deep tree", query: nestGroups(51), offset: 1, message: "the query nests deeper than 100 levels"},
 }
 
 func deep(s string, n int) string {
@@ -116,13 +125,25 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
-// TestParseNesting checks the neighbour of the depth limit: 100 levels
-// parse.
+// nestGroups returns n groups nested in one another, each "(x ... -c)",
+// whose tree is twice as deep as its text: And{Or{x, ...}, Not{c}}.
+func nestGroups(n int) string {
+	s := "a"
+	for range n {
+		s = "(x " + s + " -c)"
+	}
+	return s
+}
+
+// TestParseNesting checks the neighbour of the depth limits: 100 levels
+// parse, and print to text that parses back.
 func TestParseNesting(t *testing.T) {
-	for _, q := range []string{deep("(", 100) + "a" + deep(")", 100), deep("NOT ", 100) + "a", deep("-", 100) + "a"} {
-		if _, err := Parse(q); err != nil {
-			t.Errorf("Parse(%.20q...): %v", q, err)
+	for _, query := range []string{deep("(", 100) + "a" + deep(")", 100), deep("NOT ", 100) + "a", deep("-", 100) + "a", nestGroups(50)} {
+		q, err := Parse(query)
+		if err != nil {
+			t.Fatalf("Parse(%.20q...): %v", query, err)
 		}
+		checkRoundTrip(t, query, q)
 	}
 }
 
@@ -187,12 +208,26 @@ func TestParseTree(t *testing.T) {
 		{name: "minus", query: "-a", want: &Not{Operand: a}},
 		{name: "negated clause", query: "a b -c", want: &And{Operands: []Node{&Or{Operands: []Node{a, b}}, &Not{Operand: c}}}},
 		{name: "only negated clauses", query: "-a NOT b", want: &And{Operands: []Node{&Not{Operand: a}, &Not{Operand: b}}}},
+		{name: "negated clause after AND", query: "a AND b -c", want: &And{Operands: []Node{&And{Operands: []Node{a, b}}, &Not{Operand: c}}}},
 		{name: "NOT inside AND", query: "NOT a AND b", want: &And{Operands: []Node{&Not{Operand: a}, b}}},
 		{name: "NOT in parentheses", query: "a OR (NOT b)", want: &Or{Operands: []Node{a, &Not{Operand: b}}}},
 		{name: "lower-case operators", query: "a and b or c not", want: &Or{Operands: []Node{a, term("", Exact, "and"), b, term("", Exact, "or"), c, term("", Exact, "not")}}},
 		{name: "operator word as field", query: "AND:x", want: term("AND", Exact, "x")},
 		{name: "operator word as value", query: "name:OR", want: term("name", Exact, "OR")},
 		{name: "minus in value", query: "logins_count:-1", want: term("logins_count", Exact, "-1")},
+		{name: "space after colon", query: "name: john", want: term("name", Exact, "john")},
+		{name: "space after exists", query: "_exists_:\temail", want: term("email", Exists, "")},
+		{name: "field group", query: "name:(john OR jane)", want: &Or{Operands: []Node{term("name", Exact, "john"), term("name", Exact, "jane")}}},
+		{name: "field group adjacent", query: `name:(john "jane doe" jan*)`, want: &Or{Operands: []Node{term("name", Exact, "john"), term("name", Exact, "jane doe"), term("name", Prefix, "jan")}}},
+		{name: "field group inner field", query: "name:(a email:b)", want: &Or{Operands: []Node{term("name", Exact, "a"), term("email", Exact, "b")}}},
+		{name: "field group negation", query: "name:(a -b)", want: &And{Operands: []Node{term("name", Exact, "a"), &Not{Operand: term("name", Exact, "b")}}}},
+		{name: "field group nested", query: "name:(a (b AND c))", want: &Or{Operands: []Node{term("name", Exact, "a"), &And{Operands: []Node{term("name", Exact, "b"), term("name", Exact, "c")}}}}},
+		{name: "field group ends", query: "name:(a) b", want: &Or{Operands: []Node{term("name", Exact, "a"), term("", Exact, "b")}}},
+		{name: "field group range", query: "logins_count:([1 TO 2] OR 5)", want: &Or{Operands: []Node{&Term{
+			Field: "logins_count", Path: []string{"logins_count"}, Kind: Range,
+			Low:  Bound{Inclusive: true, Value: "1", Number: true, Key: "1"},
+			High: Bound{Inclusive: true, Value: "2", Number: true, Key: "2"},
+		}, term("logins_count", Exact, "5")}}},
 		{name: "metadata number", query: "user_metadata.a.b:13", want: term("user_metadata.a.b", Exact, "13")},
 		{name: "quoted", query: `email:"a \"b\" \\c"`, want: term("email", Exact, `a "b" \c`)},
 		{name: "escaped", query: `email:a\ b\:c\*`, want: term("email", Exact, `a b:c*`)},

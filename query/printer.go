@@ -20,46 +20,57 @@ func (q *Query) String() string {
 	return b.String()
 }
 
-// printNode writes n. A nil node writes nothing.
+// printNode writes n. A nil node (nil pointers included) writes nothing.
 func printNode(b *strings.Builder, n Node) {
 	switch n := n.(type) {
 	case *Term:
-		printTerm(b, n)
+		if n != nil {
+			printTerm(b, n)
+		}
 	case *Not:
-		b.WriteString("NOT ")
-		printOperand(b, n.Operand, func(m Node) bool {
-			_, isTerm := m.(*Term)
-			_, isNot := m.(*Not)
-			return !isTerm && !isNot
-		})
+		if n != nil {
+			b.WriteString("NOT ")
+			printOperand(b, n, n.Operand)
+		}
 	case *And:
-		for i, m := range n.Operands {
-			if i > 0 {
-				b.WriteString(" AND ")
-			}
-			printOperand(b, m, func(m Node) bool {
-				_, isTerm := m.(*Term)
-				_, isNot := m.(*Not)
-				return !isTerm && !isNot
-			})
+		if n != nil {
+			printOperands(b, n, n.Operands, " AND ")
 		}
 	case *Or:
-		for i, m := range n.Operands {
-			if i > 0 {
-				b.WriteString(" OR ")
-			}
-			printOperand(b, m, func(m Node) bool {
-				_, isTerm := m.(*Term)
-				_, isAnd := m.(*And)
-				return !isTerm && !isAnd
-			})
+		if n != nil {
+			printOperands(b, n, n.Operands, " OR ")
 		}
 	}
 }
 
-// printOperand writes n, in parentheses when paren(n) says so.
-func printOperand(b *strings.Builder, n Node, paren func(Node) bool) {
-	if !paren(n) {
+func printOperands(b *strings.Builder, parent Node, ops []Node, sep string) {
+	for i, m := range ops {
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		printOperand(b, parent, m)
+	}
+}
+
+// printOperand writes the operand n of parent, in parentheses where the
+// text would otherwise parse to another tree: an And or Or inside an And
+// or a Not, an Or inside an Or (it would merge), and a Not inside an Or
+// (it would exclude from the group instead of joining it).
+func printOperand(b *strings.Builder, parent, n Node) {
+	if isNil(n) {
+		return
+	}
+	var paren bool
+	switch n.(type) {
+	case *And:
+		_, inOr := parent.(*Or)
+		paren = !inOr
+	case *Or:
+		paren = true
+	case *Not:
+		_, paren = parent.(*Or)
+	}
+	if !paren {
 		printNode(b, n)
 		return
 	}
@@ -68,12 +79,30 @@ func printOperand(b *strings.Builder, n Node, paren func(Node) bool) {
 	b.WriteByte(')')
 }
 
+// isNil reports whether n is nil or a nil pointer.
+func isNil(n Node) bool {
+	switch n := n.(type) {
+	case *And:
+		return n == nil
+	case *Or:
+		return n == nil
+	case *Not:
+		return n == nil
+	case *Term:
+		return n == nil
+	}
+	return true
+}
+
 // printTerm writes one term.
 func printTerm(b *strings.Builder, t *Term) {
 	if t.Kind == Exists {
 		b.WriteString("_exists_:")
 		writeWord(b, t.Field, true)
 		return
+	}
+	if t.Field == "_exists_" {
+		b.WriteByte('\\') // a field named _exists_, not the operator
 	}
 	if t.Field != "" {
 		writeWord(b, t.Field, false)

@@ -1,6 +1,7 @@
 package query
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -16,6 +17,7 @@ var printCases = []struct {
 	{name: "adjacent becomes OR", query: "a b", want: "a OR b"},
 	{name: "minus becomes NOT", query: "-a", want: "NOT a"},
 	{name: "negated clause", query: "a b -c", want: "(a OR b) AND NOT c"},
+	{name: "negated clause after AND", query: "a AND b -c", want: "(a AND b) AND NOT c"},
 	{name: "redundant parentheses go", query: "((a)) AND (b)", want: "a AND b"},
 	{name: "needed parentheses stay", query: "(a OR b) AND c", want: "(a OR b) AND c"},
 	{name: "AND inside OR needs none", query: "a OR (b AND c)", want: "a OR b AND c"},
@@ -38,6 +40,12 @@ var printCases = []struct {
 	{name: "value operator stays bare", query: `name:NOT`, want: `name:NOT`},
 	{name: "field escapes", query: `user_metadata.a\ b:x`, want: `user_metadata.a\ b:x`},
 	{name: "field minus escaped", query: `\-a:x`, want: `\-a:x`},
+	{name: "field named _exists_", query: `\_exists_:x`, want: `\_exists_:x`},
+	{name: "field named AND", query: `AND:x OR:y`, want: `AND:x OR OR:y`},
+	{name: "prefix named like operator", query: `AND*`, want: `AND*`},
+	{name: "prefix with ampersands", query: `\&&ab*`, want: `\&&ab*`},
+	{name: "field group expands", query: `name:(a b -c)`, want: `(name:a OR name:b) AND NOT name:c`},
+	{name: "space after colon goes", query: `name: a`, want: `name:a`},
 	{name: "exists", query: `_exists_:"user_metadata.a"`, want: `_exists_:user_metadata.a`},
 	{name: "range", query: `logins_count:{1   TO *]`, want: `logins_count:{1 TO *]`},
 	{name: "range quoted star", query: `logins_count:["*" TO "TO"]`, want: `logins_count:["*" TO "TO"]`},
@@ -83,8 +91,10 @@ func checkRoundTrip(t *testing.T, query string, q *Query) {
 	if err != nil {
 		t.Fatalf("Parse(%q) printed %q, which does not parse: %v", query, s, err)
 	}
-	if diff := cmp.Diff(q, q2); diff != "" {
-		t.Fatalf("Parse(%q) printed %q, which parses to another tree (-first +second):\n%s", query, s, diff)
+	// reflect.DeepEqual first: cmp's slice diffing takes time exponential
+	// in the depth of a tree, so it only explains a difference.
+	if !reflect.DeepEqual(q, q2) {
+		t.Fatalf("Parse(%q) printed %q, which parses to another tree (-first +second):\n%s", query, s, cmp.Diff(q, q2))
 	}
 	if s2 := q2.String(); s2 != s {
 		t.Fatalf("Parse(%q) printed %q, then %q", query, s, s2)
@@ -112,6 +122,7 @@ func TestStringBuiltTree(t *testing.T) {
 		{name: "nil query", q: nil, want: ""},
 		{name: "nil root", q: &Query{}, want: ""},
 		{name: "term", q: &Query{Root: a}, want: "email:a@b.c"},
+		{name: "nil pointers", q: &Query{Root: &And{Operands: []Node{(*Term)(nil), (*Or)(nil), &Not{}}}}, want: " AND  AND NOT "},
 		{name: "OR of NOT", q: &Query{Root: &Or{Operands: []Node{a, &Not{Operand: a}}}}, want: "email:a@b.c OR (NOT email:a@b.c)"},
 	}
 	for _, tc := range tests {

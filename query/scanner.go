@@ -72,14 +72,14 @@ type scanner struct {
 type mode int
 
 const (
-	clause mode = iota // a clause: '-' is NOT, AND, OR and NOT are operators
-	value              // the value after "field:"
-	bound              // a range bound, where ':' is an ordinary character
+	modeClause mode = iota // a clause: '-' is NOT, AND, OR and NOT are operators
+	modeValue              // the value after "field:"
+	modeBound              // a range bound, where ':' is an ordinary character
 )
 
 // scan returns the next token.
 func (s *scanner) scan(m mode) (token, *Error) {
-	value := m != clause
+	inValue := m != modeClause
 	for s.pos < len(s.src) && isSpace(s.src[s.pos]) {
 		s.pos++
 	}
@@ -95,7 +95,7 @@ func (s *scanner) scan(m mode) (token, *Error) {
 	if c == '"' {
 		return s.quoted()
 	}
-	if !value {
+	if !inValue {
 		switch {
 		case c == '-':
 			if off+1 == len(s.src) || isSpace(s.src[off+1]) {
@@ -113,11 +113,11 @@ func (s *scanner) scan(m mode) (token, *Error) {
 			return token{}, &Error{off, "'||' is not supported: use OR"}
 		}
 	}
-	t, err := s.word(m == bound)
+	t, err := s.word(m == modeBound)
 	if err != nil {
 		return t, err
 	}
-	if !value && t.raw && t.star < 0 && (t.end == len(s.src) || s.src[t.end] != ':') {
+	if !inValue && t.raw && t.star < 0 && (t.end == len(s.src) || s.src[t.end] != ':') {
 		switch t.text {
 		case "AND":
 			t.kind = tAnd

@@ -115,7 +115,7 @@ func sortValue(doc []byte, field string) (int, []byte) {
 	}
 	var v []byte
 	for name, m := range members(doc[i:]) {
-		if name == field {
+		if nameIs(name, field) {
 			v = m
 		}
 	}
