@@ -61,20 +61,52 @@ func Diff(before, after []byte) ([]byte, error) {
 // password) in after, or one stored in before and missing from after.
 // A body PatchUser would refuse returns PatchUser's error.
 func DiffUser(before, after []byte) ([]byte, error) {
-	return diffDocument(rules.User(), before, after, PatchUser)
+	return diffDocument(rules.User, before, after, PatchUser)
 }
 
 // DiffClient is DiffUser for clients. Emptied client_metadata is sent as a
 // null per key, the only documented way for clients; when the stored
 // client_metadata is absent, null or not an object, as {}.
 func DiffClient(before, after []byte) ([]byte, error) {
-	return diffDocument(rules.Client(), before, after, PatchClient)
+	return diffDocument(rules.Client, before, after, PatchClient)
 }
 
 // DiffOrganization is DiffUser for organizations, whose metadata is
 // replaced whole: a change sends the complete new object, a removal {}.
 func DiffOrganization(before, after []byte) ([]byte, error) {
-	return diffDocument(rules.Organization(), before, after, PatchOrganization)
+	return diffDocument(rules.Organization, before, after, PatchOrganization)
+}
+
+// DiffConnection is DiffUser for connections (package doc, "Connections").
+// Their metadata is replaced whole by our reading, merged by another: a
+// change sends the whole new object plus a null for each removed key,
+// which reaches after under both; a removal sends {}. ErrUnreachable also
+// when after changes what a PATCH cannot write (id, name, strategy) or
+// removes a property a PATCH cannot null.
+func DiffConnection(before, after []byte) ([]byte, error) {
+	return diffDocument(rules.ConnectionPatch, before, after, PatchConnection)
+}
+
+// DiffCustomDomain is DiffUser for custom domains (package doc, "Custom
+// domains"): domain_metadata is merged, so a removed key is sent as null
+// (the only way to remove one), and so is every key of an emptied one.
+// ErrUnreachable when after changes custom_domain_id, domain, type or
+// anything else a PATCH cannot write.
+func DiffCustomDomain(before, after []byte) ([]byte, error) {
+	return diffDocument(rules.DomainPatch, before, after, PatchCustomDomain)
+}
+
+// DiffSession is DiffConnection for sessions (package doc, "Sessions and
+// refresh tokens"): only session_metadata can change, sent whole with a
+// null per removed key, or {} when it goes.
+func DiffSession(before, after []byte) ([]byte, error) {
+	return diffDocument(rules.Session, before, after, PatchSession)
+}
+
+// DiffRefreshToken is DiffSession for refresh tokens and their
+// refresh_token_metadata.
+func DiffRefreshToken(before, after []byte) ([]byte, error) {
+	return diffDocument(rules.RefreshToken, before, after, PatchRefreshToken)
 }
 
 // A differ compares the two inputs of a Diff function.
@@ -228,7 +260,7 @@ func (d *differ) members(bat, aat int) ([]byte, error) {
 }
 
 // diffDocument is DiffUser, DiffClient and DiffOrganization.
-func diffDocument(e rules.Entity, before, after []byte, patch func([]byte, []byte, ...Option) ([]byte, error)) ([]byte, error) {
+func diffDocument(e *rules.Entity, before, after []byte, patch func([]byte, []byte, ...Option) ([]byte, error)) ([]byte, error) {
 	d, err := newDiffer(before, after)
 	if err != nil {
 		return nil, err
@@ -250,7 +282,9 @@ func diffDocument(e rules.Entity, before, after []byte, patch func([]byte, []byt
 			return nil, unreachable(after, int(a.off), "Write-only property %s cannot be stored", key)
 		case p.Kind == rules.ReadOnly && (o == nil || !jsonEqual(bo.value(o), av, 0)):
 			return nil, unreachable(after, int(a.voff), "Read-only property %s cannot be changed", key)
-		case p.Kind == rules.Metadata || p.Kind == rules.OrgMetadata:
+		case e.Closed && !e.Listed(key) && (o == nil || !jsonEqual(bo.value(o), av, 0)):
+			return nil, unreachable(after, int(a.voff), "Property %s cannot be changed by a PATCH", key)
+		case p.Kind == rules.Metadata:
 			v, err := d.metadata(p, o, a)
 			if err != nil {
 				return nil, err
@@ -268,12 +302,15 @@ func diffDocument(e rules.Entity, before, after []byte, patch func([]byte, []byt
 			continue
 		}
 		key := o.key(before)
-		switch p := e.Prop(key); p.Kind {
-		case rules.ReadOnly:
+		p := e.Prop(key)
+		switch {
+		case p.Kind == rules.ReadOnly:
 			return nil, unreachable(before, int(o.off), "Read-only property %s cannot be removed", key)
-		case rules.WriteOnly:
+		case p.Kind == rules.WriteOnly:
 			return nil, unreachable(before, int(o.off), "Write-only property %s cannot be removed", key)
-		case rules.Metadata, rules.OrgMetadata:
+		case e.Closed && (!e.Listed(key) || p.Kind == rules.Plain && !p.Nullable):
+			return nil, unreachable(before, int(o.off), "Property %s cannot be removed by a PATCH", key)
+		case p.Kind == rules.Metadata:
 			v, err := d.metadata(p, o, nil)
 			if err != nil {
 				return nil, err
@@ -302,7 +339,7 @@ func diffDocument(e rules.Entity, before, after []byte, patch func([]byte, []byt
 // organization metadata is the same as an absent one; a user_metadata or
 // client_metadata is reached as {} when after has it empty, or lacks it
 // while before has it.
-func (d *differ) metadata(p rules.Prop, o, a *member) ([]byte, error) {
+func (d *differ) metadata(p *rules.Prop, o, a *member) ([]byte, error) {
 	// What is stored: absent, null, an object (with n members), or other.
 	bat, stored, n := -1, "absent", 0
 	if o != nil {
@@ -324,9 +361,9 @@ func (d *differ) metadata(p rules.Prop, o, a *member) ([]byte, error) {
 		aat = int(a.voff)
 	}
 	wantEmpty := aat < 0 || len(collect(d.after, aat, nil)) == 0
-	keep := p.Meta.KeepEmpty()
+	k := p.Meta.Rules()
 	switch {
-	case p.Kind == rules.OrgMetadata && !wantEmpty:
+	case k.Replace && !wantEmpty:
 		for _, m := range collect(d.after, aat, nil) {
 			if isNull(m.valueIn(d.after)) {
 				return nil, bodyError(ErrUnreachable, d.after, int(m.voff), "A root null can only delete: %s", brief(string(m.key(d.after))))
@@ -335,13 +372,23 @@ func (d *differ) metadata(p rules.Prop, o, a *member) ([]byte, error) {
 		if stored == "object" && jsonEqual(o.valueIn(d.before), a.valueIn(d.after), 0) {
 			return nil, nil
 		}
-		return appendCompact(nil, a.valueIn(d.after)), nil
-	case wantEmpty && (stored == "other" || stored == "object" && n > 0 && p.Meta != rules.ClientMeta):
+		v := appendCompact(nil, a.valueIn(d.after))
+		if k.DiffNulls && stored == "object" {
+			// Right under both readings: a null for each removed key.
+			ao := objectAt(d.after, aat)
+			for _, m := range collect(d.before, bat, nil) {
+				if ao.get(&m, d.before) == nil {
+					v = append(append(append(v[:len(v)-1], ','), m.nameIn(d.before)...), ":null}"...)
+				}
+			}
+		}
+		return v, nil
+	case wantEmpty && (stored == "other" || stored == "object" && n > 0 && !k.ClearByNulls):
 		return []byte("{}"), nil // clear
-	case wantEmpty && stored == "object" && n > 0: // client_metadata: a null per key
+	case wantEmpty && stored == "object" && n > 0: // a null per key, the only documented way
 		return d.members(bat, -1)
-	case wantEmpty && keep && stored != "object" && (a != nil || o != nil):
-		return []byte("{}"), nil // user_metadata or client_metadata must exist, empty
+	case wantEmpty && k.KeepEmpty && stored != "object" && (a != nil || o != nil):
+		return []byte("{}"), nil // it must exist, empty
 	case wantEmpty:
 		return nil, nil
 	case stored == "other":

@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math/big"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -102,8 +104,14 @@ func normalize(kind string, doc, before any) any {
 		keep("user_metadata")
 	case "client":
 		keep("client_metadata")
-	case "org":
+	case "org", "connection":
 		dropEmpty("metadata")
+	case "domain":
+		keep("domain_metadata")
+	case "session":
+		dropEmpty("session_metadata")
+	case "refresh":
+		dropEmpty("refresh_token_metadata")
 	}
 	return out
 }
@@ -354,30 +362,93 @@ func (g *gen) pair(kind string) (before, after []byte) {
 			a.members = append(a.members, genMember{"given_name", &node{kind: 's', str: "Jane"}})
 		}
 		return g.render(b), g.render(a)
-	default: // client, org
-		g.names, g.flat = clientNames, true
-		id, meta, max := "client_id", "client_metadata", 10
-		if kind == "org" {
-			id, meta, max = "id", "metadata", 25
+	default: // one metadata field and root properties around it
+		d := docKinds[kind]
+		g.names, g.flat = d.names, true
+		b := &node{kind: 'o'}
+		for _, f := range d.fixed {
+			b.members = append(b.members, genMember{f[0], &node{kind: 's', str: f[1]}})
 		}
-		b := &node{kind: 'o', members: []genMember{
-			{id, &node{kind: 's', str: "c1"}},
-			{"name", &node{kind: 's', str: "app"}},
-			{meta, g.object(1, 6, notNull)},
-		}}
-		a := &node{kind: 'o', members: []genMember{b.members[0]}}
-		if g.r.IntN(3) > 0 {
-			a.members = append(a.members, genMember{"name", &node{kind: 's', str: strs[g.r.IntN(3)+1]}})
+		a := &node{kind: 'o', members: slices.Clone(b.members)}
+		if d.editable != "" {
+			b.members = append(b.members, genMember{d.editable, &node{kind: 's', str: "app"}})
+			if k := g.r.IntN(3); k > 0 || !d.removable {
+				a.members = append(a.members, genMember{d.editable, &node{kind: 's', str: strs[k+1]}})
+			}
 		}
+		b.members = append(b.members, genMember{d.meta, g.object(1, 6, notNull)})
 		switch g.r.IntN(5) {
 		case 0: // removed
 		case 1:
-			a.members = append(a.members, genMember{meta, &node{kind: 'o'}})
+			a.members = append(a.members, genMember{d.meta, &node{kind: 'o'}})
 		default:
-			a.members = append(a.members, genMember{meta, g.mutate(b.members[2].val, max, notNull)})
+			a.members = append(a.members, genMember{d.meta, g.mutate(b.members[len(b.members)-1].val, d.max, notNull)})
 		}
 		return g.render(b), g.render(a)
 	}
+}
+
+// A docKind is what the generator needs to know of a document with one
+// metadata field: the properties that never change, one that may (and
+// whether a PATCH can remove it), the metadata field, its key limit and
+// names that its rules accept.
+type docKind struct {
+	fixed     [][2]string
+	editable  string
+	removable bool
+	meta      string
+	max       int
+	names     []string
+}
+
+var docKinds = map[string]docKind{
+	"client": {fixed: [][2]string{{"client_id", "c1"}}, editable: "name", removable: true, meta: "client_metadata", max: 10, names: clientNames},
+	"org":    {fixed: [][2]string{{"id", "org_1"}}, editable: "name", removable: true, meta: "metadata", max: 25, names: clientNames},
+	"connection": {fixed: [][2]string{{"id", "con_1"}, {"name", "db"}, {"strategy", "auth0"}}, editable: "display_name",
+		meta: "metadata", max: 10, names: metaNames},
+	"domain": {fixed: [][2]string{{"custom_domain_id", "cd_1"}, {"domain", "login.example.com"}, {"type", "auth0_managed_certs"}},
+		editable: "tls_policy", meta: "domain_metadata", max: 10, names: clientNames},
+	"session": {fixed: [][2]string{{"id", "s1"}, {"user_id", "auth0|1"}}, meta: "session_metadata", max: 25, names: tokenNames},
+	"refresh": {fixed: [][2]string{{"id", "rt1"}, {"user_id", "auth0|1"}, {"client_id", "c1"}}, meta: "refresh_token_metadata",
+		max: 25, names: tokenNames},
+}
+
+// tokenNames are names that session and refresh-token metadata accept.
+var tokenNames = []string{"a", "b", "c", "k1", "k-2", "device_type", "ip", "A_B-c"}
+
+// undecided names the kinds whose metadata is replaced whole by our
+// decision: a Diff body must reach after whether Auth0 replaces or merges.
+var undecided = map[string]string{"connection": "metadata", "session": "session_metadata", "refresh": "refresh_token_metadata"}
+
+// mergeReading applies the decoded body p to the decoded document before
+// as if the metadata field were merged at the root rather than replaced:
+// the other reading of an undecided kind.
+func mergeReading(before, p map[string]any, field string) map[string]any {
+	out := maps.Clone(before)
+	for k, v := range p {
+		pm, isObj := v.(map[string]any)
+		switch {
+		case v == nil:
+			delete(out, k)
+		case k == field && isObj && len(pm) > 0:
+			merged, _ := out[k].(map[string]any)
+			merged = maps.Clone(merged)
+			if merged == nil {
+				merged = map[string]any{}
+			}
+			for mk, mv := range pm {
+				if mv == nil {
+					delete(merged, mk)
+				} else {
+					merged[mk] = mv
+				}
+			}
+			out[k] = merged
+		default:
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // --- The properties ------------------------------------------------------
@@ -390,6 +461,14 @@ func diffFunc(kind string) (func(before, after []byte) ([]byte, error), func(sto
 		return metapatch.DiffClient, metapatch.PatchClient
 	case "org":
 		return metapatch.DiffOrganization, metapatch.PatchOrganization
+	case "connection":
+		return metapatch.DiffConnection, metapatch.PatchConnection
+	case "domain":
+		return metapatch.DiffCustomDomain, metapatch.PatchCustomDomain
+	case "session":
+		return metapatch.DiffSession, metapatch.PatchSession
+	case "refresh":
+		return metapatch.DiffRefreshToken, metapatch.PatchRefreshToken
 	}
 	return metapatch.Diff, metapatch.Merge
 }
@@ -425,6 +504,12 @@ func checkRoundTrip(t testing.TB, kind string, before, after []byte) bool {
 	if !semEqual(normalize(kind, decodeJSON(t, got), bv), want) {
 		t.Fatalf("%s: round trip failed\nbefore %s\nafter  %s\npatch  %s\ngot    %s", kind, before, after, p, got)
 	}
+	if field, ok := undecided[kind]; ok {
+		other := mergeReading(bv.(map[string]any), decodeJSON(t, p).(map[string]any), field)
+		if !semEqual(normalize(kind, other, bv), want) {
+			t.Fatalf("%s: the patch does not reach after if Auth0 merges\nbefore %s\nafter  %s\npatch  %s", kind, before, after, p)
+		}
+	}
 	checkMinimal(t, kind, bv, decodeJSON(t, after), decodeJSON(t, p))
 	return true
 }
@@ -456,7 +541,8 @@ func checkMinimal(t testing.TB, kind string, before, after, patch any) {
 			t.Fatalf("%s: the patch names %q, which did not change (patch %v)", kind, k, patch)
 		}
 		po, isObj := pv.(map[string]any)
-		merged := kind == "user" && (k == "user_metadata" || k == "app_metadata") || kind == "client" && k == "client_metadata"
+		merged := kind == "user" && (k == "user_metadata" || k == "app_metadata") || kind == "client" && k == "client_metadata" ||
+			kind == "domain" && k == "domain_metadata"
 		if !merged || !isObj || len(po) == 0 {
 			continue
 		}
@@ -478,7 +564,7 @@ func TestDiffRoundTrip(t *testing.T) {
 		pairs = 10_000
 	}
 	g := &gen{r: rand.New(rand.NewPCG(1, 2))}
-	kinds := []string{"merge", "user", "client", "org"}
+	kinds := diffKinds
 	reachable := map[string]int{}
 	nilPatches := 0
 	for i := range pairs {
@@ -591,6 +677,9 @@ func TestDiffGolden(t *testing.T) {
 	}
 }
 
+// diffKinds are the families that have a Diff function.
+var diffKinds = []string{"merge", "user", "client", "org", "connection", "domain", "session", "refresh"}
+
 var hugeExponent = regexp.MustCompile(`[eE][-+]?[0-9]{4,}`)
 
 // FuzzDiff checks the round trip on any pair of documents the Diff
@@ -598,17 +687,19 @@ var hugeExponent = regexp.MustCompile(`[eE][-+]?[0-9]{4,}`)
 func FuzzDiff(f *testing.F) {
 	g := &gen{r: rand.New(rand.NewPCG(3, 4))}
 	for i := range 40 {
-		kind := []string{"merge", "user", "client", "org"}[i%4]
+		kind := diffKinds[i%len(diffKinds)]
 		b, a := g.pair(kind)
-		f.Add(b, a, uint8(i%4))
+		f.Add(b, a, uint8(i%len(diffKinds)))
 	}
 	for _, c := range loadGoldenCases(f) {
 		if got, err := apply(c.kind, c.stored, c.patch, nil); err == nil && c.stored != nil {
-			f.Add(c.stored, got, uint8(map[string]int{"merge": 0, "user": 1, "client": 2, "org": 3}[c.kind]))
+			if k := slices.Index(diffKinds, c.kind); k >= 0 {
+				f.Add(c.stored, got, uint8(k))
+			}
 		}
 	}
 	f.Fuzz(func(t *testing.T, before, after []byte, k uint8) {
-		kind := []string{"merge", "user", "client", "org"}[k%4]
+		kind := diffKinds[int(k)%len(diffKinds)]
 		if hugeExponent.Match(before) || hugeExponent.Match(after) {
 			return // exact comparison would compute 10^huge
 		}

@@ -1,12 +1,14 @@
-// This file implements what SPEC sections 3 to 6 share, in the error order
-// of section 8: a PATCH or create body applied to a whole stored document
-// (user, client or organization) by one walk of merge.go's.
+// This file implements what every entity shares, in the order of the
+// package doc's "Errors": a PATCH or create body checked against an
+// entity's table of rules (internal/rules) and applied to a whole stored
+// document by one walk of merge.go's. No entity has code of its own here.
 
 package metapatch
 
 import (
 	"fmt"
 	"hash/maphash"
+	"strings"
 
 	"github.com/metapatch/metapatch/internal/rules"
 )
@@ -22,64 +24,25 @@ func patchDocument(e *rules.Entity, stored, body []byte, create bool, opts []Opt
 	}
 	var arr [16]member
 	ps := patchObject{obj: uint32(root), members: collect(body, root, memberSlice(arr[:0], n))}
-	if err := checkScopes(e, &c, body, ps.members, create); err != nil {
+	var pool [32]member
+	subs, err := checkEntity(e, &c, body, root, ps.members, pool[:0], create)
+	if err != nil {
 		return nil, err
 	}
-	var pool [32]member
-	subs := pool[:0] // the members of metadata objects
-	for k := range ps.members {
-		m := &ps.members[k]
-		if create && isNull(m.valueIn(body)) {
-			m.act = actIgnore // on create, a root null means absent
-			continue
-		}
-		key := m.key(body)
-		p := e.Prop(key)
-		switch p.Kind {
-		case rules.ReadOnly:
-			if !create || string(key) != e.ID {
-				return nil, bodyError(ErrReadOnly, body, int(m.off), "Property %s is read-only", brief(string(key)))
-			}
-		case rules.WriteOnly:
-			m.act = actIgnore
-			fallthrough
-		case rules.Plain:
-			if err := checkValue(p, body, m); err != nil {
-				return nil, err
-			}
-		case rules.Metadata, rules.OrgMetadata:
-			m.act, m.meta = actMerge, p.Meta
-			if p.Kind == rules.OrgMetadata {
-				m.act = actReplaceObject
-				if isNull(m.valueIn(body)) {
-					continue
-				}
-			}
-			if m.valueIn(body)[0] != '{' {
-				return nil, bodyError(ErrNotObject, body, int(m.voff), "Expected type object but found type %s", typeName(m.valueIn(body)))
-			}
-			lo := len(subs)
-			subs = collect(body, int(m.voff), subs)
-			m.lo, m.hi = int32(lo), int32(len(subs))
-			if err := checkMetadata(p.Meta, body, subs[m.lo:m.hi]); err != nil {
-				return nil, err
-			}
-		}
+	if create && (len(e.Lead) > 0 || len(e.Defaults) > 0) {
+		ps.members = arrange(e, body, ps.members)
 	}
 	mg, at, err := openStored(stored, &t, spaced, subs)
 	if err != nil {
 		return nil, err
 	}
-	out, err := mg.root(make([]byte, 0, len(stored)+len(body)+2), at, &ps)
+	mg.defaults = e.Defaults
+	out, err := mg.root(make([]byte, 0, len(stored)+len(body)+2+defaultsLen(e, create)), at, &ps)
 	if err != nil {
 		return nil, err
 	}
-	for k := range ps.members {
-		m := &ps.members[k] // MaxKeys is 0 for what is not metadata
-		if limit := rules.MaxKeys(m.meta, int(m.stored)); limit > 0 && int(m.keys) > limit {
-			return nil, newError(ErrTooManyKeys, pathAt(out, int(m.resultOff)),
-				fmt.Sprintf("Too many properties defined (%d), maximum %d", m.keys, rules.MaxKeys(m.meta, 0)))
-		}
+	if err := checkKeyLimits(out, ps.members); err != nil {
+		return nil, err
 	}
 	if len(out) > c.maxBytes {
 		return nil, tooLarge(c.maxBytes, "Resulting document length")
@@ -87,15 +50,124 @@ func patchDocument(e *rules.Entity, stored, body []byte, create bool, opts []Opt
 	return out, nil
 }
 
+// checkEntity checks the members of a body's root object (body[...] are
+// offsets into body) against the entity's rules, in the order of the
+// package doc's "Errors": scopes, then per-property rules in body order,
+// then what the body as a whole must have. It marks each member's action
+// and appends the members of its metadata objects to subs.
+//
+// root is the offset of the body's object in body: a rule of the whole
+// body points there.
+func checkEntity(e *rules.Entity, c *config, body []byte, root int, members, subs []member, create bool) ([]member, error) {
+	// whole is the 400 of a rule of the whole body.
+	whole := func(detail string) error { return newError(ErrInvalidValue, pathAt(body, root), detail) }
+	if err := checkScopes(e, c, body, members, create); err != nil {
+		return nil, err
+	}
+	if !create && len(members) < e.MinProps {
+		return nil, whole(fmt.Sprintf("Too few properties defined (%d), minimum %d", len(members), e.MinProps))
+	}
+	for k := range members {
+		m := &members[k]
+		key := m.key(body)
+		if (create || e.NullAbsent) && isNull(m.valueIn(body)) {
+			// A root null means absent, but for metadata that refuses it.
+			if p := e.Prop(key); p.Kind != rules.Metadata || p.Meta.Rules().Null != rules.NullInvalid {
+				m.act = actIgnore
+				continue
+			}
+		}
+		if e.Closed && !e.Listed(key) {
+			return nil, unlisted(e, body, members[k:])
+		}
+		p := e.Prop(key)
+		switch p.Kind {
+		case rules.ReadOnly:
+			if !create || !e.SetID || string(key) != e.ID {
+				return nil, bodyError(ErrReadOnly, body, int(m.off), "Property %s is read-only", brief(string(key)))
+			}
+		case rules.WriteOnly:
+			m.act = actIgnore
+			if err := checkValue(p, body, m); err != nil {
+				return nil, err
+			}
+		case rules.Plain:
+			if err := checkValue(p, body, m); err != nil {
+				return nil, err
+			}
+		case rules.Metadata:
+			var err error
+			if subs, err = checkMetadata(p.Meta, body, m, subs); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, name := range e.Required {
+		if find(body, members, name) == nil {
+			return nil, whole("Missing required property: " + name)
+		}
+	}
+	if len(e.OneOf) > 0 && !slicesAny(e.OneOf, func(name string) bool { return find(body, members, name) != nil }) {
+		return nil, whole("Missing required property: " + orList(e.OneOf))
+	}
+	return subs, nil
+}
+
+// find returns the member named name that a create stores (not a null
+// that means absent), or nil.
+func find(body []byte, members []member, name string) *member {
+	for k := range members {
+		m := &members[k]
+		if m.act != actIgnore || !isNull(m.valueIn(body)) {
+			if string(m.key(body)) == name {
+				return m
+			}
+		}
+	}
+	return nil
+}
+
+func slicesAny(list []string, f func(string) bool) bool {
+	for _, s := range list {
+		if f(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// orList joins names as "a, b or c".
+func orList(names []string) string {
+	if len(names) == 1 {
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// unlisted is the 400 for a closed schema's unknown properties: Auth0's
+// message names every unknown root property, the pointer the first.
+func unlisted(e *rules.Entity, body []byte, rest []member) error {
+	var names []string
+	for k := range rest {
+		if key := rest[k].key(body); !e.Listed(key) {
+			names = append(names, string(key))
+		}
+	}
+	return rawError(ErrInvalidKey, pathAt(body, int(rest[0].off)),
+		validation("Additional properties not allowed: "+strings.Join(names, ",")))
+}
+
 // checkScopes checks that the caller's scopes allow the body's writes: a
-// create needs the create scope whatever the body; a PATCH needs, for each
-// member, one of the scopes that allow writing that property.
+// create, or any call of an entity that scopes whole calls, needs the
+// create scope whatever the body; a PATCH needs, for each member, one of
+// the scopes that allow writing that property. A public entity (no create
+// scope, no update scope) takes no scopes.
 func checkScopes(e *rules.Entity, c *config, body []byte, members []member, create bool) error {
 	if !c.scoped {
 		return nil
 	}
-	if create {
-		if !c.has(e.Create) {
+	if create || e.WholeCall || e.Update == "" {
+		if e.Create != "" && !c.has(e.Create) {
 			return newError(ErrScope, nil, "Insufficient scope, expected any of: "+e.Create)
 		}
 		return nil
@@ -109,54 +181,277 @@ func checkScopes(e *rules.Entity, c *config, body []byte, members []member, crea
 	return nil
 }
 
-// checkValue checks a known user property's value against its type,
-// length and pattern (SPEC 4).
-func checkValue(p rules.Prop, body []byte, m *member) error {
+// checkValue checks a property's value against its schema: type,
+// nullability, length, pattern, enumeration, array size, required members.
+func checkValue(p *rules.Prop, body []byte, m *member) error {
 	val := m.valueIn(body)
 	fail := func(format string, args ...any) error {
 		return bodyError(ErrInvalidValue, body, int(m.voff), format, args...)
 	}
-	switch {
-	case p.Type == 0, p.Nullable && isNull(val):
-		return nil
-	case p.Type == 'b' && val[0] != 't' && val[0] != 'f':
-		return fail("Expected type boolean but found type %s", typeName(val))
-	case p.Type == 's' && val[0] != '"':
-		return fail("Expected type string but found type %s", typeName(val))
-	case p.Type != 's':
+	if p.Type == rules.Any || p.Nullable && isNull(val) {
 		return nil
 	}
-	n := stringLength(val)
-	switch {
-	case p.Min > 0 && n < p.Min:
-		return fail("String is too short (%d chars), minimum %d", n, p.Min)
-	case p.Max > 0 && n > p.Max:
-		return fail("String is too long (%d chars), maximum %d", n, p.Max)
-	case p.Phone && !rules.IsPhone(decodeString(val[1:len(val)-1])):
-		return fail(`String does not match pattern ^\+[0-9]{1,15}$`)
+	if got := typeName(val); got != p.Type.String() {
+		return fail("Expected type %s but found type %s", p.Type, got)
+	}
+	switch p.Type {
+	case rules.String:
+		n := stringLength(val)
+		switch {
+		case p.Min > 0 && n < p.Min:
+			return fail("String is too short (%d chars), minimum %d", n, p.Min)
+		case p.Max > 0 && n > p.Max:
+			return fail("String is too long (%d chars), maximum %d", n, p.Max)
+		case p.Pattern != nil && !p.Pattern(decodeString(val[1:len(val)-1])):
+			if strings.HasPrefix(p.PatternText, "String ") {
+				return fail("%s", p.PatternText)
+			}
+			return fail("String does not match pattern %s", p.PatternText)
+		case p.Enum != nil && !slicesAny(p.Enum, func(s string) bool { return s == decodeString(val[1:len(val)-1]) }):
+			return fail("No enum match for: %s", val)
+		}
+	case rules.Array:
+		n := len(collectElements(val))
+		switch {
+		case p.MinItems > 0 && n < p.MinItems:
+			return fail("Array is too short (%d), minimum %d", n, p.MinItems)
+		case p.MaxItems > 0 && n > p.MaxItems:
+			return fail("Array is too long (%d), maximum %d", n, p.MaxItems)
+		}
+	case rules.Object:
+		for _, name := range p.Required {
+			if find(body, collect(body, int(m.voff), nil), name) == nil {
+				return fail("Missing required property: %s", name)
+			}
+		}
 	}
 	return nil
 }
 
-// checkMetadata applies the name and value rules to what a body's metadata
-// object writes, in body order. A root null only deletes and is exempt.
-func checkMetadata(meta rules.Meta, body []byte, members []member) error {
-	for k := range members {
-		m := &members[k]
-		if isNull(m.valueIn(body)) {
+// collectElements returns the offsets of the elements of the valid array v.
+func collectElements(v []byte) []int {
+	var out []int
+	i := skipWS(v, 1)
+	for i < len(v) && v[i] != ']' {
+		out = append(out, i)
+		i = skipWS(v, skipValue(v, i))
+		if v[i] == ',' {
+			i = skipWS(v, i+1)
+		}
+	}
+	return out
+}
+
+// checkMetadata checks a metadata property m of kind id: its value must be
+// an object (or a null its kind accepts), and what it writes must follow
+// the kind's name and value rules, in body order; a root null only deletes
+// and is exempt. It sets m's action and appends the object's members to
+// subs.
+func checkMetadata(id rules.MetaID, body []byte, m *member, subs []member) ([]member, error) {
+	k := id.Rules()
+	m.meta = id
+	m.act = actMerge
+	if k.Replace {
+		m.act = actReplaceObject
+	}
+	val := m.valueIn(body)
+	switch {
+	case isNull(val) && k.Null == rules.NullRemoves:
+		m.lo, m.hi = int32(len(subs)), int32(len(subs))
+		return subs, nil
+	case isNull(val) && k.Null == rules.NullInvalid:
+		return nil, bodyError(ErrInvalidValue, body, int(m.voff), "Expected type object but found type null")
+	case val[0] != '{' && k.NotObjectMessage != "":
+		return nil, rawError(ErrNotObject, pathAt(body, int(m.voff)), k.NotObjectMessage)
+	case val[0] != '{':
+		return nil, bodyError(ErrNotObject, body, int(m.voff), "Expected type object but found type %s", typeName(val))
+	}
+	lo := len(subs)
+	subs = collect(body, int(m.voff), subs)
+	m.lo, m.hi = int32(lo), int32(len(subs))
+	for i := lo; i < len(subs); i++ {
+		if err := checkMetaMember(k, body, &subs[i]); err != nil {
+			return nil, err
+		}
+	}
+	return subs, nil
+}
+
+// checkMetaMember applies a metadata kind's name and value rules to one
+// root member of a body's metadata object.
+func checkMetaMember(k *rules.Meta, body []byte, m *member) error {
+	v := m.valueIn(body)
+	if isNull(v) {
+		return nil
+	}
+	key := m.key(body)
+	// limit is a length rule's error at off, in Auth0's words where the
+	// kind has them.
+	limit := func(kind error, off int32, format string, args ...any) error {
+		if k.LimitMessage != "" {
+			return rawError(kind, pathAt(body, int(off)), k.LimitMessage)
+		}
+		return bodyError(kind, body, int(off), format, args...)
+	}
+	if k.IsReserved(key) {
+		return bodyError(ErrReservedKey, body, int(m.off), "Reserved property name: %s", brief(string(key)))
+	}
+	if k.MaxName > 0 {
+		if n := runeCount(m.raw(body), m.esc); n > k.MaxName {
+			kind := ErrInvalidKey
+			if k.NameTooLong == rules.FaultValueTooLong {
+				kind = ErrValueTooLong
+			}
+			return limit(kind, m.off, "Property name is too long (%d chars), maximum %d", n, k.MaxName)
+		}
+	}
+	if k.NameChar != nil {
+		bad := func(c string) error {
+			rule := k.NameCharRule
+			if strings.Contains(rule, "%q") {
+				rule = fmt.Sprintf(rule, c)
+			}
+			return bodyError(ErrInvalidKey, body, int(m.off), "Invalid property name: %s %s", brief(string(key)), rule)
+		}
+		if k.NonEmpty && len(key) == 0 {
+			return bad("")
+		}
+		for _, c := range string(key) {
+			if !k.NameChar(c) {
+				return bad(string(c))
+			}
+		}
+	}
+	if k.NoDotDollar && dottedName(m.raw(body), m.esc) {
+		return bodyError(ErrInvalidKey, body, int(m.off), "Invalid property name: %s (names must not contain . or $)", brief(string(key)))
+	}
+	if k.Strings {
+		if v[0] != '"' {
+			if k.NotStringMessage != "" {
+				return rawError(ErrNotString, pathAt(body, int(m.voff)), fmt.Sprintf(k.NotStringMessage, brief(string(key))))
+			}
+			return bodyError(ErrNotString, body, int(m.voff), "Expected type string but found type %s", typeName(v))
+		}
+		if n := stringLength(v); n > k.MaxValue {
+			return limit(ErrValueTooLong, m.voff, "String is too long (%d chars), maximum %d", n, k.MaxValue)
+		}
+	}
+	if k.NoDotDollar {
+		return nestedDottedNames(body, m)
+	}
+	return nil
+}
+
+// nestedDottedNames checks that no name inside the value of a metadata
+// root member contains '.' or '$', at any depth.
+func nestedDottedNames(body []byte, m *member) error {
+	v := m.valueIn(body)
+	for i := 0; i < len(v); {
+		if v[i] != '"' {
+			i++
 			continue
 		}
-		key := m.key(body)
-		var err error
-		switch meta {
-		case rules.UserMeta, rules.AppMeta:
-			err = userNames(body, m, key, meta == rules.AppMeta)
-		case rules.ClientMeta, rules.OrgMeta:
-			err = stringMember(body, m, key, meta == rules.ClientMeta)
+		j, esc := skipString(v, i)
+		if k := skipWS(v, j); k < len(v) && v[k] == ':' && dottedName(v[i+1:j-1], esc) {
+			return bodyError(ErrInvalidKey, body, int(m.voff)+i, "Invalid property name: %s (names must not contain . or $)", brief(decodeString(v[i+1:j-1])))
 		}
-		if err != nil {
-			return err
+		i = j
+	}
+	return nil
+}
+
+// dottedName reports whether a name decodes to something with '.' or '$'.
+func dottedName(raw []byte, esc bool) bool {
+	for i := 0; i < len(raw); {
+		var r rune
+		if esc {
+			r, i = nextRune(raw, i)
+		} else {
+			r, i = rune(raw[i]), i+1
+		}
+		if r == '.' || r == '$' {
+			return true
+		}
+	}
+	return false
+}
+
+// checkKeyLimits applies the key limits of the metadata kinds to the
+// result: a merged kind counts the merged object (a legacy one keeps its
+// stored count as its limit), a replaced one the body's members less its
+// nulls. The pointer names the metadata object in the result.
+func checkKeyLimits(out []byte, members []member) error {
+	for k := range members {
+		m := &members[k]
+		if m.meta == rules.NoMeta || m.act == actIgnore {
+			continue
+		}
+		r := m.meta.Rules()
+		limit := r.MaxKeys
+		if r.Legacy {
+			limit = max(limit, int(m.stored))
+		}
+		if limit > 0 && int(m.keys) > limit {
+			if r.LimitMessage != "" {
+				return rawError(ErrTooManyKeys, pathAt(out, int(m.resultOff)), r.LimitMessage)
+			}
+			return newError(ErrTooManyKeys, pathAt(out, int(m.resultOff)),
+				fmt.Sprintf("Too many properties defined (%d), maximum %d", m.keys, r.MaxKeys))
 		}
 	}
 	return nil
+}
+
+// arrange orders a create's root members as its entity says: the Lead
+// properties first, in their order, then the rest in body order, with each
+// Default the body lacks written right after its After property (or in its
+// Lead place).
+func arrange(e *rules.Entity, body []byte, members []member) []member {
+	var out []member
+	for k := range members {
+		m := members[k]
+		out = append(out, m)
+		if m.act == actIgnore {
+			continue
+		}
+		for i, d := range e.Defaults {
+			if string(m.key(body)) == d.After && find(body, members, d.Name) == nil {
+				out = append(out, member{act: actLiteral, lo: int32(i)})
+			}
+		}
+	}
+	if len(e.Lead) == 0 {
+		return out
+	}
+	name := func(m *member) string {
+		if m.act == actLiteral {
+			return e.Defaults[m.lo].Name
+		}
+		return string(m.key(body))
+	}
+	sorted := make([]member, 0, len(out))
+	for _, lead := range e.Lead {
+		for k := range out {
+			if name(&out[k]) == lead {
+				sorted = append(sorted, out[k])
+			}
+		}
+	}
+	for k := range out {
+		if !slicesAny(e.Lead, func(s string) bool { return s == name(&out[k]) }) {
+			sorted = append(sorted, out[k])
+		}
+	}
+	return sorted
+}
+
+// defaultsLen is the room a create's defaults may take in the result.
+func defaultsLen(e *rules.Entity, create bool) int {
+	n := 0
+	if create {
+		for _, d := range e.Defaults {
+			n += len(d.Name) + len(d.Value) + 4
+		}
+	}
+	return n
 }

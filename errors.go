@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
 )
@@ -101,22 +100,38 @@ func (e *Error) MarshalJSON() ([]byte, error) {
 		Error      string `json:"error"`
 		Message    string `json:"message"`
 		ErrorCode  string `json:"errorCode"`
-	}{e.StatusCode, http.StatusText(e.StatusCode), e.Message, e.ErrorCode})
+	}{e.StatusCode, statusText(e.StatusCode), e.Message, e.ErrorCode})
+}
+
+// statuses are the HTTP statuses this package answers with, and their
+// reason phrases: a table rather than net/http, which would pull a whole
+// network stack into every program that imports the library.
+var statuses = [...]struct {
+	code int
+	text string
+}{
+	{400, "Bad Request"},
+	{403, "Forbidden"},
+	{413, "Request Entity Too Large"},
+	{500, "Internal Server Error"},
+}
+
+// statusText returns the reason phrase of a status, or "" for one this
+// package never answers with.
+func statusText(code int) string {
+	for _, s := range statuses {
+		if s.code == code {
+			return s.text
+		}
+	}
+	return ""
 }
 
 // newError builds the *Error for rule kind at path, detail being the
 // specific part of the message.
 func newError(kind error, path []string, detail string) *Error {
-	e := &Error{Err: kind, Pointer: pointer(path), Message: detail}
-	switch kind {
-	case ErrScope:
-		e.StatusCode, e.ErrorCode = http.StatusForbidden, "insufficient_scope"
-	case ErrTooLarge:
-		e.StatusCode, e.ErrorCode = http.StatusRequestEntityTooLarge, "payload_too_large"
-	case ErrStoredDocument:
-		e.StatusCode, e.ErrorCode = http.StatusInternalServerError, "invalid_stored_document"
-	default:
-		e.StatusCode, e.ErrorCode = http.StatusBadRequest, "invalid_body"
+	e := rawError(kind, path, detail)
+	if e.StatusCode == 400 {
 		e.Message = "Payload validation error: '" + detail + "'"
 		if len(path) > 0 {
 			short := make([]string, len(path))
@@ -129,6 +144,26 @@ func newError(kind error, path []string, detail string) *Error {
 	}
 	return e
 }
+
+// rawError builds the *Error for rule kind at path with message as Auth0
+// words it, verbatim.
+func rawError(kind error, path []string, message string) *Error {
+	e := &Error{Err: kind, Pointer: pointer(path), Message: message}
+	switch kind {
+	case ErrScope:
+		e.StatusCode, e.ErrorCode = 403, "insufficient_scope"
+	case ErrTooLarge:
+		e.StatusCode, e.ErrorCode = 413, "payload_too_large"
+	case ErrStoredDocument:
+		e.StatusCode, e.ErrorCode = 500, "invalid_stored_document"
+	default:
+		e.StatusCode, e.ErrorCode = 400, "invalid_body"
+	}
+	return e
+}
+
+// validation words a 400's detail as Auth0 does for the whole body.
+func validation(detail string) string { return "Payload validation error: '" + detail + "'." }
 
 // bodyError is a 400 for the body src, pointing at the name or value at
 // src[off].

@@ -85,13 +85,57 @@ func (o options) list(withScopes bool) []metapatch.Option {
 }
 
 // A goldenCase is one directory of testdata/<group>/<case>: its name starts
-// with the function family (merge, user, client, org); without stored.json
-// it runs the Create function (Merge: an absent stored document).
+// with the function family (see families); without stored.json it runs the
+// family's Create function (Merge: an absent stored document).
 type goldenCase struct {
 	name, dir, kind string
 	stored          []byte // nil when absent
 	patch           []byte
 	opts            options
+}
+
+// A family is the functions a case-name prefix selects, in the library and
+// in the reference model. patch runs when the case has a stored document
+// (or the family has no create), create when it has none.
+type family struct {
+	patch     func(stored, body []byte, opts ...metapatch.Option) ([]byte, error)
+	create    func(body []byte, opts ...metapatch.Option) ([]byte, error)
+	refPatch  func(stored, body []byte, o reference.Options) ([]byte, error)
+	refCreate func(body []byte, o reference.Options) ([]byte, error)
+	// emptyPatch: the family's PATCH accepts {} and changes nothing, so a
+	// create's result is checked as a fixed point of {}.
+	emptyPatch bool
+}
+
+// checked turns CheckImport into a create-like function: "null" when the
+// file is good.
+func checked(check func([]byte, ...metapatch.Option) error) func([]byte, ...metapatch.Option) ([]byte, error) {
+	return func(file []byte, opts ...metapatch.Option) ([]byte, error) {
+		if err := check(file, opts...); err != nil {
+			return nil, err
+		}
+		return []byte("null"), nil
+	}
+}
+
+var families = map[string]family{
+	"merge":      {patch: metapatch.Merge, refPatch: reference.Merge, emptyPatch: true},
+	"user":       {metapatch.PatchUser, metapatch.CreateUser, reference.PatchUser, reference.CreateUser, true},
+	"client":     {metapatch.PatchClient, metapatch.CreateClient, reference.PatchClient, reference.CreateClient, true},
+	"org":        {metapatch.PatchOrganization, metapatch.CreateOrganization, reference.PatchOrganization, reference.CreateOrganization, true},
+	"connection": {metapatch.PatchConnection, metapatch.CreateConnection, reference.PatchConnection, reference.CreateConnection, false},
+	"domain":     {metapatch.PatchCustomDomain, metapatch.CreateCustomDomain, reference.PatchCustomDomain, reference.CreateCustomDomain, true},
+	"session":    {patch: metapatch.PatchSession, refPatch: reference.PatchSession},
+	"refresh":    {patch: metapatch.PatchRefreshToken, refPatch: reference.PatchRefreshToken},
+	"signup":     {create: metapatch.Signup, refCreate: reference.Signup},
+	"import":     {create: metapatch.ImportUser, refCreate: reference.ImportUser},
+	"upsert":     {patch: metapatch.UpsertUser, refPatch: reference.UpsertUser},
+	"importfile": {create: checked(metapatch.CheckImport), refCreate: func(file []byte, o reference.Options) ([]byte, error) {
+		if err := reference.CheckImport(file, o); err != nil {
+			return nil, err
+		}
+		return []byte("null"), nil
+	}},
 }
 
 func loadGoldenCases(t testing.TB) []goldenCase {
@@ -107,10 +151,8 @@ func loadGoldenCases(t testing.TB) []goldenCase {
 		dir := filepath.Dir(p)
 		c := goldenCase{name: filepath.ToSlash(strings.TrimPrefix(dir, "testdata"+string(filepath.Separator))), dir: dir}
 		c.kind, _, _ = strings.Cut(filepath.Base(dir), "-")
-		switch c.kind {
-		case "merge", "user", "client", "org":
-		default:
-			t.Fatalf("%s: a case name starts with merge-, user-, client- or org-", dir)
+		if _, ok := families[c.kind]; !ok {
+			t.Fatalf("%s: a case name starts with a family's name and a hyphen (see families)", dir)
 		}
 		c.patch = mustRead(t, p)
 		if b, err := os.ReadFile(filepath.Join(dir, "stored.json")); err == nil {
@@ -135,24 +177,14 @@ func mustRead(t testing.TB, path string) []byte {
 	return b
 }
 
-// apply runs the case's function: Patch when stored is non-nil, else Create.
+// apply runs the case's function: Patch when stored is non-nil or the
+// family has no Create, else Create.
 func apply(kind string, stored, patch []byte, opts []metapatch.Option) ([]byte, error) {
-	switch {
-	case kind == "merge":
-		return metapatch.Merge(stored, patch, opts...)
-	case kind == "user" && stored == nil:
-		return metapatch.CreateUser(patch, opts...)
-	case kind == "user":
-		return metapatch.PatchUser(stored, patch, opts...)
-	case kind == "client" && stored == nil:
-		return metapatch.CreateClient(patch, opts...)
-	case kind == "client":
-		return metapatch.PatchClient(stored, patch, opts...)
-	case kind == "org" && stored == nil:
-		return metapatch.CreateOrganization(patch, opts...)
-	default:
-		return metapatch.PatchOrganization(stored, patch, opts...)
+	f := families[kind]
+	if stored == nil && f.create != nil {
+		return f.create(patch, opts...)
 	}
+	return f.patch(stored, patch, opts...)
 }
 
 // reference returns the options as the reference model takes them.
@@ -169,22 +201,11 @@ func (o options) reference() reference.Options {
 
 // applyReference is apply on the reference model.
 func applyReference(kind string, stored, patch []byte, o reference.Options) ([]byte, error) {
-	switch {
-	case kind == "merge":
-		return reference.Merge(stored, patch, o)
-	case kind == "user" && stored == nil:
-		return reference.CreateUser(patch, o)
-	case kind == "user":
-		return reference.PatchUser(stored, patch, o)
-	case kind == "client" && stored == nil:
-		return reference.CreateClient(patch, o)
-	case kind == "client":
-		return reference.PatchClient(stored, patch, o)
-	case kind == "org" && stored == nil:
-		return reference.CreateOrganization(patch, o)
-	default:
-		return reference.PatchOrganization(stored, patch, o)
+	f := families[kind]
+	if stored == nil && f.refCreate != nil {
+		return f.refCreate(patch, o)
 	}
+	return f.refPatch(stored, patch, o)
 }
 
 // agree checks that the library and the reference model give the same
@@ -282,7 +303,10 @@ func checkResult(t *testing.T, c goldenCase, got []byte) {
 	// body may hold what only a create allows (the id, root nulls), so its
 	// result is checked as a stored document that an empty PATCH keeps.
 	patch := c.patch
-	if c.stored == nil && c.kind != "merge" {
+	if f := families[c.kind]; c.stored == nil && f.create != nil {
+		if !f.emptyPatch || f.patch == nil {
+			return // a create-only family, or one whose PATCH refuses {}
+		}
 		patch = []byte("{}")
 	}
 	again, err := apply(c.kind, got, patch, c.opts.list(c.stored != nil))

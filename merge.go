@@ -97,20 +97,21 @@ const (
 	actReplace       action = iota // the body's value replaces the stored one; null deletes
 	actIgnore                      // the stored member stays as it is; nothing is appended
 	actMerge                       // sub is merged into the stored object (section 1)
-	actReplaceObject               // sub without its null members replaces it; {} removes it
+	actReplaceObject               // sub without its null members replaces it whole
+	actLiteral                     // a create's default: the entity's Defaults[lo], appended
 )
 
 // A member is one member of an object in the body, as offsets into the
 // body: 40 bytes, since a hostile body may hold millions of them.
 type member struct {
-	off, nameEnd   int32      // body[off:nameEnd]: the name, quotes included
-	voff, valueEnd int32      // body[voff:valueEnd]: the value (valid JSON)
-	lo, hi         int32      // actMerge, actReplaceObject: the value's members, merger.subs[lo:hi]
-	keys, stored   int32      // actMerge, actReplaceObject: members in the result; in the stored object
-	resultOff      int32      // actMerge, actReplaceObject: offset of the value in the result
-	esc            bool       // the name has escapes
-	used           bool       // the stored object had this name
-	meta           rules.Meta // actMerge, actReplaceObject: which metadata; its kind says how an empty one is stored
+	off, nameEnd   int32        // body[off:nameEnd]: the name, quotes included
+	voff, valueEnd int32        // body[voff:valueEnd]: the value (valid JSON)
+	lo, hi         int32        // actMerge, actReplaceObject: the value's members, merger.subs[lo:hi]
+	keys, stored   int32        // actMerge, actReplaceObject: members in the result; in the stored object
+	resultOff      int32        // actMerge, actReplaceObject: offset of the value in the result
+	esc            bool         // the name has escapes
+	used           bool         // the stored object had this name
+	meta           rules.MetaID // actMerge, actReplaceObject: which metadata; its kind says how an empty one is stored
 	act            action
 }
 
@@ -194,6 +195,7 @@ type merger struct {
 	t          *nameTable
 	bodySpaced bool     // the body has white space to strip from its values
 	subs       []member // the members of the body's metadata objects
+	defaults   []rules.Default
 }
 
 // sub returns the members of metadata member m's value.
@@ -332,7 +334,7 @@ func (mg *merger) member(dst, name []byte, m *member, at int) (out []byte, end i
 			dst, _, keys, _, _ = mg.object(dst, -1, &sub)
 		}
 		m.keys, m.stored = int32(keys), int32(stored)
-		return dst, end, keys > 0 || m.meta.KeepEmpty(), err
+		return dst, end, keys > 0 || m.meta.Rules().KeepEmpty, err
 	case actReplaceObject:
 		if at >= 0 {
 			end, err = mg.st.value(at)
@@ -353,7 +355,12 @@ func (mg *merger) member(dst, name []byte, m *member, at int) (out []byte, end i
 			dst = mg.appendBody(append(append(dst, sm.nameIn(mg.body)...), ':'), sm.valueIn(mg.body))
 			m.keys++
 		}
-		return append(dst, '}'), end, m.keys > 0, err
+		return append(dst, '}'), end, m.keys > 0 || m.meta.Rules().KeepEmpty, err
+	case actLiteral:
+		d := mg.defaults[m.lo]
+		dst = append(append(dst, '"'), d.Name...)
+		dst = append(append(dst, '"', ':'), d.Value...)
+		return dst, end, true, nil
 	default: // actReplace
 		if at >= 0 {
 			end, err = mg.st.value(at)

@@ -689,3 +689,15 @@ func appendCompact(dst, v []byte) []byte {
 	}
 	return dst
 }
+
+// stringLength returns the number of code points the string value v
+// (quotes included) decodes to.
+func stringLength(v []byte) int {
+	raw := v[1 : len(v)-1]
+	for _, c := range raw {
+		if c == '\\' {
+			return runeCount(raw, true)
+		}
+	}
+	return runeCount(raw, false)
+}

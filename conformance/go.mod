@@ -7,6 +7,7 @@ replace github.com/metapatch/metapatch => ../
 require (
 	github.com/auth0/go-auth0 v1.47.0
 	github.com/auth0/go-auth0/v3 v3.0.0
+	github.com/lestrrat-go/jwx/v2 v2.1.7
 	github.com/metapatch/metapatch v0.0.0-00010101000000-000000000000
 	gopkg.in/yaml.v3 v3.0.1
 )
@@ -21,9 +22,9 @@ require (
 	github.com/lestrrat-go/httpcc v1.0.1 // indirect
 	github.com/lestrrat-go/httprc v1.0.6 // indirect
 	github.com/lestrrat-go/iter v1.0.2 // indirect
-	github.com/lestrrat-go/jwx/v2 v2.1.7 // indirect
 	github.com/lestrrat-go/option v1.0.1 // indirect
 	github.com/segmentio/asm v1.2.1 // indirect
+	go.devnw.com/structs v1.0.0 // indirect
 	golang.org/x/crypto v0.53.0 // indirect
 	golang.org/x/oauth2 v0.36.0 // indirect
 	golang.org/x/sys v0.46.0 // indirect

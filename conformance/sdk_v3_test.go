@@ -104,3 +104,52 @@ func TestSDKv3(t *testing.T) {
 		t.Errorf("read-only token: %v", err)
 	}
 }
+
+func TestSessionsAndRefreshTokensSDKv3(t *testing.T) {
+	srv := mgmttest.NewServer(
+		mgmttest.WithSessions([]byte(`{"id":"ses_1","user_id":"auth0|1","session_metadata":{"a":"1"}}`)),
+		mgmttest.WithRefreshTokens([]byte(`{"id":"rt_1","user_id":"auth0|1"}`)))
+	defer srv.Close()
+	id, secret := srv.Credentials("read:sessions update:sessions read:refresh_tokens update:refresh_tokens")
+	api, err := v3client.New(srv.URL, option.WithInsecure(), option.WithClientCredentials(context.Background(), id, secret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+
+	// Session metadata is replaced whole.
+	if _, err := api.Sessions.Update(ctx, "ses_1", &v3.UpdateSessionRequestContent{SessionMetadata: &v3.SessionMetadata{"b": "2"}}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := api.Sessions.Get(ctx, "ses_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (v3.SessionMetadata{"b": "2"}); !reflect.DeepEqual(s.GetSessionMetadata(), want) || s.GetUserID() != "auth0|1" {
+		t.Errorf("session_metadata %v, want %v", s.GetSessionMetadata(), want)
+	}
+	if _, err := api.Sessions.Update(ctx, "ses_1", &v3.UpdateSessionRequestContent{SessionMetadata: &v3.SessionMetadata{"a.b": "x"}}); status3(err) != 400 {
+		t.Errorf("a dotted name: %v", err)
+	}
+	if _, err := api.Sessions.Get(ctx, "ses_nope"); status3(err) != 404 {
+		t.Errorf("unknown session: %v", err)
+	}
+
+	if _, err := api.RefreshTokens.Update(ctx, "rt_1", &v3.UpdateRefreshTokenRequestContent{RefreshTokenMetadata: &v3.RefreshTokenMetadata{"device": "phone"}}); err != nil {
+		t.Fatal(err)
+	}
+	rt, err := api.RefreshTokens.Get(ctx, "rt_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (v3.RefreshTokenMetadata{"device": "phone"}); !reflect.DeepEqual(rt.GetRefreshTokenMetadata(), want) {
+		t.Errorf("refresh_token_metadata %v, want %v", rt.GetRefreshTokenMetadata(), want)
+	}
+	empty := v3.RefreshTokenMetadata{}
+	if _, err := api.RefreshTokens.Update(ctx, "rt_1", &v3.UpdateRefreshTokenRequestContent{RefreshTokenMetadata: &empty}); err != nil {
+		t.Fatal(err)
+	}
+	if rt, err := api.RefreshTokens.Get(ctx, "rt_1"); err != nil || rt.GetRefreshTokenMetadata() != nil {
+		t.Errorf("after {}: %v %v", rt.GetRefreshTokenMetadata(), err)
+	}
+}

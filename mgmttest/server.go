@@ -15,7 +15,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -38,7 +37,8 @@ type Server struct {
 }
 
 // An Option configures a Server. The options are WithClock, WithStore,
-// WithUsers, WithClients and WithOrganizations.
+// and the seeds WithUsers, WithClients, WithOrganizations,
+// WithConnections, WithCustomDomains, WithSessions and WithRefreshTokens.
 type Option interface {
 	apply(*Server)
 }
@@ -78,6 +78,22 @@ func WithClients(docs ...[]byte) Option { return seed("clients", docs) }
 // server starts.
 func WithOrganizations(docs ...[]byte) Option { return seed("organizations", docs) }
 
+// WithConnections stores connections (each with an id) before the server
+// starts.
+func WithConnections(docs ...[]byte) Option { return seed("connections", docs) }
+
+// WithCustomDomains stores custom domains (each with a custom_domain_id)
+// before the server starts.
+func WithCustomDomains(docs ...[]byte) Option { return seed("custom-domains", docs) }
+
+// WithSessions stores sessions (each with an id) before the server
+// starts: the Management API only reads and PATCHes them.
+func WithSessions(docs ...[]byte) Option { return seed("sessions", docs) }
+
+// WithRefreshTokens stores refresh tokens (each with an id) before the
+// server starts: the Management API only reads and PATCHes them.
+func WithRefreshTokens(docs ...[]byte) Option { return seed("refresh-tokens", docs) }
+
 type seedDocs struct {
 	kind string
 	docs [][]byte
@@ -116,12 +132,20 @@ func NewServer(opts ...Option) *Server {
 	mux := http.NewServeMux()
 	for _, k := range s.kinds {
 		base := "/api/v2/" + k.name
-		mux.HandleFunc("POST "+base, s.handle(k, s.create))
-		mux.HandleFunc("GET "+base, s.handle(k, s.list))
+		if k.create != nil {
+			mux.HandleFunc("POST "+base, s.handle(k, s.create))
+			mux.HandleFunc("GET "+base, s.handle(k, s.list))
+			mux.HandleFunc("DELETE "+base+"/{id}", s.handle(k, s.delete))
+		}
+		if k.patch != nil {
+			mux.HandleFunc("PATCH "+base+"/{id}", s.handle(k, s.patch))
+		}
 		mux.HandleFunc("GET "+base+"/{id}", s.handle(k, s.get))
-		mux.HandleFunc("PATCH "+base+"/{id}", s.handle(k, s.patch))
-		mux.HandleFunc("DELETE "+base+"/{id}", s.handle(k, s.delete))
 	}
+	mux.HandleFunc("GET /api/v2/users-by-email", s.handle(s.kinds["users"], s.usersByEmail))
+	mux.HandleFunc("POST /api/v2/jobs/users-imports", s.handle(s.kinds["users"], s.importUsers))
+	mux.HandleFunc("GET /api/v2/jobs/{id}/errors", s.handle(s.kinds["jobs"], s.jobErrors))
+	mux.HandleFunc("POST /dbconnections/signup", s.signup)
 	mux.HandleFunc("POST /oauth/token", s.token)
 	mux.HandleFunc("GET /.well-known/jwks.json", s.jwks)
 	mux.HandleFunc("/", notImplemented)
@@ -142,11 +166,12 @@ func (s *Server) timestamp() string { return s.now().UTC().Format("2006-01-02T15
 // A kind is one resource collection: one row of the table kinds returns.
 type kind struct {
 	name            string // the path segment and the store's collection: users, clients, ...
+	singular        string // for messages: user, client, custom domain, ...
 	scopeName       string // the scopes' entity: users, clients, custom_domains, ...
-	idField         string // user_id, client_id, id
+	idField         string // user_id, client_id, id, custom_domain_id
 	notFound        string // the 404 errorCode
 	notFoundMessage string
-	create          func([]byte, ...metapatch.Option) ([]byte, error)
+	create          func([]byte, ...metapatch.Option) ([]byte, error) // nil: no POST, no list, no DELETE
 	patch           func([]byte, []byte, ...metapatch.Option) ([]byte, error)
 	newID           func() string
 	// patchScopes are the scopes any of which lets a PATCH through before
@@ -155,21 +180,39 @@ type kind struct {
 }
 
 func kinds() map[string]*kind {
-	return map[string]*kind{
-		"users": {name: "users", scopeName: "users", idField: "user_id", notFound: "inexistent_user", notFoundMessage: "The user does not exist.",
-			create: metapatch.CreateUser, patch: metapatch.PatchUser,
-			newID:       func() string { return "auth0|" + randomString(hexDigits, 24) },
+	rows := []*kind{
+		{name: "users", singular: "user", scopeName: "users", idField: "user_id", notFound: "inexistent_user", notFoundMessage: "The user does not exist.",
+			create: metapatch.CreateUser, patch: metapatch.PatchUser, newID: newUserID,
 			patchScopes: []string{"update:users", "update:users_app_metadata", "update:current_user_metadata"}},
-		"clients": {name: "clients", scopeName: "clients", idField: "client_id", notFound: "inexistent_client", notFoundMessage: "The client does not exist",
+		{name: "clients", singular: "client", scopeName: "clients", idField: "client_id", notFound: "inexistent_client", notFoundMessage: "The client does not exist",
 			create: metapatch.CreateClient, patch: metapatch.PatchClient,
-			newID:       func() string { return randomString(alphanumerics, 32) },
-			patchScopes: []string{"update:clients"}},
-		"organizations": {name: "organizations", scopeName: "organizations", idField: "id", notFound: "inexistent_organization", notFoundMessage: "No organization found by that id",
+			newID: func() string { return randomString(alphanumerics, 32) }},
+		{name: "organizations", singular: "organization", scopeName: "organizations", idField: "id", notFound: "inexistent_organization", notFoundMessage: "No organization found by that id",
 			create: metapatch.CreateOrganization, patch: metapatch.PatchOrganization,
-			newID:       func() string { return "org_" + randomString(alphanumerics, 16) },
-			patchScopes: []string{"update:organizations"}},
+			newID: func() string { return "org_" + randomString(alphanumerics, 16) }},
+		{name: "connections", singular: "connection", scopeName: "connections", idField: "id", notFound: "inexistent_connection", notFoundMessage: "The connection does not exist",
+			create: metapatch.CreateConnection, patch: metapatch.PatchConnection,
+			newID: func() string { return "con_" + randomString(alphanumerics, 16) }},
+		{name: "custom-domains", singular: "custom domain", scopeName: "custom_domains", idField: "custom_domain_id", notFound: "inexistent_custom_domain", notFoundMessage: "The custom domain does not exist",
+			create: metapatch.CreateCustomDomain, patch: metapatch.PatchCustomDomain,
+			newID: func() string { return "cd_" + randomString(alphanumerics, 16) }},
+		{name: "sessions", singular: "session", scopeName: "sessions", idField: "id", notFound: "inexistent_session", notFoundMessage: "The session does not exist",
+			patch: metapatch.PatchSession},
+		{name: "refresh-tokens", singular: "refresh token", scopeName: "refresh_tokens", idField: "id", notFound: "inexistent_refresh_token", notFoundMessage: "The refresh token does not exist",
+			patch: metapatch.PatchRefreshToken},
+		{name: "jobs", singular: "job", scopeName: "users", idField: "id", notFound: "inexistent_job", notFoundMessage: "The job does not exist"},
 	}
+	m := map[string]*kind{}
+	for _, k := range rows {
+		if k.patchScopes == nil {
+			k.patchScopes = []string{k.scope("update")}
+		}
+		m[k.name] = k
+	}
+	return m
 }
+
+func newUserID() string { return "auth0|" + randomString(hexDigits, 24) }
 
 // scope returns the scope an action on k needs: read, create, update, delete.
 func (k *kind) scope(action string) string { return action + ":" + k.scopeName }
@@ -222,11 +265,8 @@ func (s *Server) create(w http.ResponseWriter, r request, k *kind) {
 	// What the server fills, set with the generic root-level merge.
 	fill := map[string]any{k.idField: id}
 	if k.name == "users" {
-		now := s.timestamp()
 		connection, _ := stringField(body, "connection")
-		_, bare, _ := strings.Cut(id, "|")
-		fill["created_at"], fill["updated_at"] = now, now
-		fill["identities"] = []any{map[string]any{"connection": connection, "user_id": bare, "provider": "auth0", "isSocial": false}}
+		fill = s.userFill(id, connection)
 	}
 	if doc, err = setFields(doc, fill); err != nil {
 		writeLibraryError(w, err)
@@ -239,17 +279,35 @@ func (s *Server) create(w http.ResponseWriter, r request, k *kind) {
 	writeJSON(w, http.StatusCreated, doc)
 }
 
+// userFill returns what the server sets on a new user: user_id,
+// created_at, updated_at and identities.
+func (s *Server) userFill(id, connection string) map[string]any {
+	now := s.timestamp()
+	_, bare, _ := strings.Cut(id, "|")
+	return map[string]any{"user_id": id, "created_at": now, "updated_at": now,
+		"identities": []any{map[string]any{"connection": connection, "user_id": bare, "provider": "auth0", "isSocial": false}}}
+}
+
 func (s *Server) get(w http.ResponseWriter, r request, k *kind) {
 	if !r.allows(k.scope("read")) {
 		writeScopeError(w, k.scope("read"))
 		return
 	}
-	doc, err := s.store.Get(r.Context(), k.name, r.PathValue("id"))
+	fields, ok := parseFields(w, r.URL.Query())
+	if !ok {
+		return
+	}
+	id := r.PathValue("id")
+	if k.name == "jobs" && strings.Contains(id, "/") { // a job's errors are stored as "<id>/errors"
+		writeError(w, http.StatusNotFound, k.notFoundMessage, k.notFound)
+		return
+	}
+	doc, err := s.store.Get(r.Context(), k.name, id)
 	if err != nil {
 		s.writeStoreError(w, r, k, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, doc)
+	writeJSON(w, http.StatusOK, project(doc, fields.names, fields.include))
 }
 
 func (s *Server) patch(w http.ResponseWriter, r request, k *kind) {
@@ -307,32 +365,10 @@ func (s *Server) writeStoreError(w http.ResponseWriter, r request, k *kind, err 
 		}
 		writeError(w, http.StatusNotFound, k.notFoundMessage, k.notFound)
 	case errors.Is(err, ErrExists):
-		writeError(w, http.StatusConflict, fmt.Sprintf("The %s already exists.", strings.TrimSuffix(k.name, "s")), "conflict")
+		writeError(w, http.StatusConflict, fmt.Sprintf("The %s already exists.", k.singular), "conflict")
 	default:
 		writeLibraryError(w, err)
 	}
-}
-
-// list answers GET /api/v2/<kind>: a page of documents in creation order;
-// with include_totals=true, wrapped with the totals.
-func (s *Server) list(w http.ResponseWriter, r request, k *kind) {
-	if !r.allows(k.scope("read")) {
-		writeScopeError(w, k.scope("read"))
-		return
-	}
-	q := r.URL.Query()
-	page, err1 := intParam(q.Get("page"), 0)
-	perPage, err2 := intParam(q.Get("per_page"), 50)
-	if err1 != nil || err2 != nil || page < 0 || perPage < 1 || perPage > 100 {
-		writeError(w, http.StatusBadRequest, "Query validation error: page must be at least 0 and per_page from 1 to 100", "invalid_query_string")
-		return
-	}
-	docs, total, err := s.store.Search(r.Context(), k.name, nil, Page{Page: page, PerPage: perPage})
-	if err != nil {
-		writeLibraryError(w, err)
-		return
-	}
-	writeList(w, k.name, docs, page, perPage, total, q.Get("include_totals") == "true")
 }
 
 // writeList writes a page of documents: a bare array, or with totals
@@ -421,13 +457,6 @@ func stringField(doc []byte, name string) (string, bool) {
 		return "", false
 	}
 	return v, true
-}
-
-func intParam(s string, def int) (int, error) {
-	if s == "" {
-		return def, nil
-	}
-	return strconv.Atoi(s)
 }
 
 func writeJSON(w http.ResponseWriter, status int, body []byte) {

@@ -17,7 +17,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/metapatch/metapatch"
-	"github.com/metapatch/metapatch/internal/rules"
 )
 
 // Options are the library's options as plain values. Zero limits mean the
@@ -30,14 +29,14 @@ type Options struct {
 
 func (o Options) maxBytes() int {
 	if o.MaxBytes == 0 {
-		return rules.DefaultMaxBytes
+		return defaultMaxBytes
 	}
 	return o.MaxBytes
 }
 
 func (o Options) maxDepth() int {
 	if o.MaxDepth == 0 {
-		return rules.DefaultMaxDepth
+		return defaultMaxDepth
 	}
 	return o.MaxDepth
 }
@@ -96,35 +95,35 @@ func Merge(stored, patch []byte, o Options) ([]byte, error) {
 
 // PatchUser is metapatch.PatchUser; the other entities follow.
 func PatchUser(user, body []byte, o Options) ([]byte, error) {
-	return patch(rules.User(), user, body, false, o)
+	return patch(userEntity(), user, body, false, o)
 }
 
 // CreateUser is metapatch.CreateUser.
 func CreateUser(body []byte, o Options) ([]byte, error) {
-	return patch(rules.User(), nil, body, true, o)
+	return patch(userEntity(), nil, body, true, o)
 }
 
 // PatchClient is metapatch.PatchClient.
 func PatchClient(client, body []byte, o Options) ([]byte, error) {
-	return patch(rules.Client(), client, body, false, o)
+	return patch(clientEntity(), client, body, false, o)
 }
 
 // CreateClient is metapatch.CreateClient.
 func CreateClient(body []byte, o Options) ([]byte, error) {
-	return patch(rules.Client(), nil, body, true, o)
+	return patch(clientEntity(), nil, body, true, o)
 }
 
 // PatchOrganization is metapatch.PatchOrganization.
 func PatchOrganization(org, body []byte, o Options) ([]byte, error) {
-	return patch(rules.Organization(), org, body, false, o)
+	return patch(organizationEntity(), org, body, false, o)
 }
 
 // CreateOrganization is metapatch.CreateOrganization.
 func CreateOrganization(body []byte, o Options) ([]byte, error) {
-	return patch(rules.Organization(), nil, body, true, o)
+	return patch(organizationEntity(), nil, body, true, o)
 }
 
-func patch(e rules.Entity, stored, raw []byte, create bool, o Options) ([]byte, error) {
+func patch(e doc, stored, raw []byte, create bool, o Options) ([]byte, error) {
 	body, err := parseBody(raw, o)
 	if err != nil {
 		return nil, err
@@ -135,7 +134,7 @@ func patch(e rules.Entity, stored, raw []byte, create bool, o Options) ([]byte, 
 	}
 	if o.Scoped && !create {
 		for _, m := range body {
-			if !o.allows(e.Prop(decode(m.name)).Scopes) {
+			if !o.allows(e.rule(decode(m.name)).Scopes) {
 				return nil, fail(metapatch.ErrScope)
 			}
 		}
@@ -147,28 +146,28 @@ func patch(e rules.Entity, stored, raw []byte, create bool, o Options) ([]byte, 
 			continue
 		}
 		key := decode(m.name)
-		p := e.Prop(key)
-		switch p.Kind {
-		case rules.ReadOnly:
+		p := e.rule(key)
+		switch p.propKind {
+		case readOnly:
 			if !create || string(key) != e.ID {
 				return nil, fail(metapatch.ErrReadOnly)
 			}
-		case rules.WriteOnly, rules.Plain:
+		case writeOnly, plain:
 			if err := checkType(p, m.value); err != nil {
 				return nil, err
 			}
-		case rules.Metadata, rules.OrgMetadata:
-			if p.Kind == rules.OrgMetadata && isNull(m.value) {
+		case metadata, orgMetadata:
+			if p.propKind == orgMetadata && isNull(m.value) {
 				break
 			}
 			if m.value[0] != '{' {
 				return nil, fail(metapatch.ErrNotObject)
 			}
-			if err := checkMetadata(p.Meta, objectMembers(m.value)); err != nil {
+			if err := checkMetadata(p.meta, objectMembers(m.value)); err != nil {
 				return nil, err
 			}
 		}
-		if p.Kind != rules.WriteOnly {
+		if p.propKind != writeOnly {
 			kept = append(kept, m)
 		}
 	}
@@ -208,8 +207,8 @@ func patch(e rules.Entity, stored, raw []byte, create bool, o Options) ([]byte, 
 	}
 	// The key limits, on the result.
 	for _, m := range kept {
-		p := e.Prop(decode(m.name))
-		if p.Kind != rules.Metadata && p.Kind != rules.OrgMetadata || isNull(m.value) {
+		p := e.rule(decode(m.name))
+		if p.propKind != metadata && p.propKind != orgMetadata || isNull(m.value) {
 			continue
 		}
 		var storedKeys int
@@ -220,7 +219,7 @@ func patch(e rules.Entity, stored, raw []byte, create bool, o Options) ([]byte, 
 		if j < 0 {
 			continue
 		}
-		if limit := rules.MaxKeys(p.Meta, storedKeys); limit > 0 && len(objectMembers(out[j].value)) > limit {
+		if limit := maxKeys(p.meta, storedKeys); limit > 0 && len(objectMembers(out[j].value)) > limit {
 			return nil, fail(metapatch.ErrTooManyKeys)
 		}
 	}
@@ -229,10 +228,10 @@ func patch(e rules.Entity, stored, raw []byte, create bool, o Options) ([]byte, 
 
 // resolve returns the value that body member m gives its property, stored
 // being the stored member or nil; ok is false when the property is removed.
-func resolve(e rules.Entity, m member, stored *member) (value []byte, ok bool, err error) {
-	p := e.Prop(decode(m.name))
-	switch p.Kind {
-	case rules.Metadata:
+func resolve(e doc, m member, stored *member) (value []byte, ok bool, err error) {
+	p := e.rule(decode(m.name))
+	switch p.propKind {
+	case metadata:
 		patch := objectMembers(m.value)
 		var base []member
 		if stored != nil && len(patch) > 0 && !isNull(stored.value) {
@@ -248,8 +247,8 @@ func resolve(e rules.Entity, m member, stored *member) (value []byte, ok bool, e
 		if len(patch) > 0 {
 			merged = merge(base, patch)
 		}
-		return encode(merged), len(merged) > 0 || p.Meta.KeepEmpty(), nil
-	case rules.OrgMetadata:
+		return encode(merged), len(merged) > 0 || p.meta.keepEmpty(), nil
+	case orgMetadata:
 		if isNull(m.value) {
 			return nil, false, nil
 		}
@@ -264,7 +263,7 @@ func resolve(e rules.Entity, m member, stored *member) (value []byte, ok bool, e
 	return compact(m.value), !isNull(m.value), nil
 }
 
-// merge is SPEC section 1, rule 3 and 5, for a non-empty patch.
+// merge is the package doc's "Merging", rules 3 and 5, for a non-empty patch.
 func merge(stored, patch []member) []member {
 	var out []member
 	used := make([]bool, len(patch))
@@ -527,8 +526,8 @@ func loneSurrogate(str []byte) bool {
 	return false
 }
 
-// checkType checks a known user property's value (SPEC 4).
-func checkType(p rules.Prop, v []byte) error {
+// checkType checks a known user property's value ("Users").
+func checkType(p rule, v []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(v))
 	dec.UseNumber()
 	var x any
@@ -550,7 +549,7 @@ func checkType(p rules.Prop, v []byte) error {
 			return bad
 		}
 		n := utf8.RuneCountInString(s)
-		if p.Type == 's' && (p.Min > 0 && n < p.Min || p.Max > 0 && n > p.Max || p.Phone && !rules.IsPhone(s)) {
+		if p.Type == 's' && (p.Min > 0 && n < p.Min || p.Max > 0 && n > p.Max || p.Phone && !isPhone(s)) {
 			return bad
 		}
 	default:
@@ -563,32 +562,32 @@ func checkType(p rules.Prop, v []byte) error {
 
 // checkMetadata applies the name and value rules to what a metadata object
 // writes; a root null is exempt.
-func checkMetadata(meta rules.Meta, ms []member) error {
+func checkMetadata(mk meta, ms []member) error {
 	for _, m := range ms {
 		if isNull(m.value) {
 			continue
 		}
 		key := decode(m.name)
-		switch meta {
-		case rules.UserMeta, rules.AppMeta:
-			if meta == rules.AppMeta && rules.ReservedAppName(key) {
+		switch mk {
+		case userMeta, appMeta:
+			if mk == appMeta && reservedAppName(key) {
 				return fail(metapatch.ErrReservedKey)
 			}
 			if bytes.ContainsAny(key, ".$") || nestedDottedName(m.value) {
 				return fail(metapatch.ErrInvalidKey)
 			}
-		case rules.ClientMeta, rules.OrgMeta:
-			if utf8.RuneCount(key) > rules.MaxMetaString {
+		case clientMeta, orgMeta:
+			if utf8.RuneCount(key) > maxMetaString {
 				return fail(metapatch.ErrInvalidKey)
 			}
-			if meta == rules.ClientMeta && strings.IndexFunc(string(key), func(r rune) bool { return !rules.ClientNameChar(r) }) >= 0 {
+			if mk == clientMeta && strings.IndexFunc(string(key), func(r rune) bool { return !clientNameChar(r) }) >= 0 {
 				return fail(metapatch.ErrInvalidKey)
 			}
 			var s string
 			if json.Unmarshal(m.value, &s) != nil {
 				return fail(metapatch.ErrNotString)
 			}
-			if utf8.RuneCountInString(s) > rules.MaxMetaString {
+			if utf8.RuneCountInString(s) > maxMetaString {
 				return fail(metapatch.ErrValueTooLong)
 			}
 		}

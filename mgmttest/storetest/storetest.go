@@ -27,8 +27,10 @@
 //     lose nothing.
 //   - Search: creation order without a sort; a sort orders as
 //     query.Sort.Compare does, ties in creation order; the query matches
-//     what query.Query.Match matches; Page and PerPage select the page
-//     and total counts every match, also past the last page.
+//     what query.Query.Match matches, for trees from query.Parse and for
+//     trees built as the server builds them (a Term's Fold decides the
+//     case rule, not its field); Page and PerPage select the page and
+//     total counts every match, also past the last page.
 //
 // newStore must return an empty store; TestStore calls it once per
 // subtest. TestServer runs the Management API on such a store.
@@ -69,6 +71,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) mgmttest.Store) {
 		{"SearchOrderAndPaging", testSearchOrderAndPaging},
 		{"SearchQueries", testSearchQueries},
 		{"SearchSort", testSearchSort},
+		{"SearchBuiltTerms", testSearchBuiltTerms},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.test(t, newStore(t)) })
 	}
@@ -474,6 +477,49 @@ func testSearchSort(t *testing.T, st mgmttest.Store) {
 	}
 	if diff := cmp.Diff(want[:2], strs(docs)); diff != "" {
 		t.Errorf("query and sort (-want +got):\n%s", diff)
+	}
+}
+
+// testSearchBuiltTerms searches with trees the server builds without the
+// parser: Term.Fold, not the field's name, decides the case rule.
+func testSearchBuiltTerms(t *testing.T, st mgmttest.Store) {
+	for _, d := range searchDocs {
+		create(t, st, "users", string(mustField(t, d)), d)
+	}
+	term := func(field, value string, fold bool) *query.Query {
+		return &query.Query{Root: &query.Term{Field: field, Path: strings.Split(field, "."), Fold: fold, Kind: query.Exact, Value: value, Number: query.IsNumber(value)}}
+	}
+	for _, c := range []struct {
+		name string
+		q    *query.Query
+		want []int
+	}{
+		{"name folded", term("name", "ann", true), []int{0, 3}},
+		{"name exact case", term("name", "ann", false), []int{3}},
+		{"email folded", term("email", "ANN@example.com", true), []int{0}},
+		{"email exact case", term("email", "ann@example.com", false), []int{}},
+		{"metadata folded", term("user_metadata.color", "RED", true), []int{0, 1}},
+	} {
+		var want []string
+		for _, d := range searchDocs {
+			if c.q.Match([]byte(d)) {
+				want = append(want, d)
+			}
+		}
+		hard := []string{}
+		for _, i := range c.want {
+			hard = append(hard, searchDocs[i])
+		}
+		if !slices.Equal(want, hard) && !(len(want) == 0 && len(hard) == 0) {
+			t.Errorf("%s: query.Match and this table disagree", c.name)
+		}
+		docs, total, err := st.Search(ctx, "users", c.q, mgmttest.Page{PerPage: 100})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if diff := cmp.Diff(hard, strs(docs)); diff != "" || total != len(hard) {
+			t.Errorf("%s: total %d (-want +got):\n%s", c.name, total, diff)
+		}
 	}
 }
 

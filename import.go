@@ -1,0 +1,111 @@
+// This file holds the bulk-import functions of the package doc's "Bulk
+// import"; their rules are the tables rules.Import and rules.Upsert
+// (internal/rules).
+
+package metapatch
+
+import (
+	"fmt"
+	"hash/maphash"
+
+	"github.com/metapatch/metapatch/internal/rules"
+)
+
+// ImportUser returns the user document that a bulk-import record (one
+// element of a POST /api/v2/jobs/users-imports file) creates for a new
+// user. The record's schema is closed and email is required; user_id is
+// kept as given; "email_verified":false and "phone_verified":false are
+// stored right after email and phone_number when the record has none.
+// Password hashes and mfa_factors are credentials and never stored. See
+// the package doc, "Bulk import".
+//
+// On any error ImportUser returns nil and a *Error; it never modifies its
+// argument.
+func ImportUser(record []byte, opts ...Option) ([]byte, error) {
+	return patchDocument(rules.Import, nil, record, true, opts)
+}
+
+// UpsertUser returns what an import with upsert: true does to user, the
+// stored user the record matches by email: only the upsertable attributes
+// (app_metadata, user_metadata, email_verified, family_name, given_name,
+// name, nickname, picture) change, and metadata is replaced whole, never
+// merged; every other property of the record is checked and ignored.
+//
+// user may be absent (nil, empty, white space or null). On any error
+// UpsertUser returns nil and a *Error; it never modifies its arguments.
+func UpsertUser(user, record []byte, opts ...Option) ([]byte, error) {
+	return patchDocument(rules.Upsert, user, record, false, opts)
+}
+
+// CheckImport checks a whole bulk-import file, a JSON array of records, as
+// Auth0 does before it runs the job: at most 512000 bytes (or the
+// WithMaxBytes limit, if lower), valid JSON, not empty, every record valid
+// for ImportUser, and no two records with the same email (compared after
+// ASCII lower-casing) or the same user_id. It reads the file once and
+// returns the first problem, pointing into the file (for example
+// /17/app_metadata/email); nil when the file is good.
+func CheckImport(file []byte, opts ...Option) error {
+	c := newConfig(opts)
+	limit := min(c.maxBytes, rules.MaxImportBytes)
+	if len(file) > limit {
+		return rawError(ErrTooLarge, nil, fmt.Sprintf("Payload content length greater than maximum allowed: %d.", limit))
+	}
+	t := nameTable{seed: maphash.MakeSeed(), body: file}
+	s := scanner{src: file, body: true, maxDepth: c.maxDepth, names: &t}
+	start, _, err := s.document()
+	if err != nil {
+		return err
+	}
+	if file[start] != '[' {
+		return newError(ErrInvalidValue, nil, "Users file must be a JSON array")
+	}
+	if c.scoped && !c.has(rules.Import.Create) {
+		return newError(ErrScope, nil, "Insufficient scope, expected any of: "+rules.Import.Create)
+	}
+	c.scoped = false
+	i := skipWS(file, start+1)
+	if file[i] == ']' {
+		return rawError(ErrInvalidValue, nil, "Users file must not be empty.")
+	}
+	seen := map[string]int{} // "email:" or "user_id:" and the value → record
+	var members []member
+	for n := 0; file[i] != ']'; n++ {
+		if file[i] != '{' {
+			return bodyError(ErrNotObject, file, i, "Expected type object but found type %s", typeName(file[i:]))
+		}
+		members = collect(file, i, members[:0])
+		if _, err := checkEntity(rules.Import, &c, file, i, members, nil, true); err != nil {
+			return err
+		}
+		for _, key := range [...]string{"email", "user_id"} {
+			m := find(file, members, key)
+			if m == nil || m.valueIn(file)[0] != '"' {
+				continue
+			}
+			v := decodeString(m.valueIn(file)[1 : m.valueEnd-m.voff-1])
+			if key == "email" {
+				v = asciiLower(v)
+			}
+			if first, dup := seen[key+":"+v]; dup {
+				return bodyError(ErrInvalidValue, file, i, "Duplicated user entry: same %s as record %d", key, first)
+			}
+			seen[key+":"+v] = n
+		}
+		i = skipWS(file, skipValue(file, i))
+		if file[i] == ',' {
+			i = skipWS(file, i+1)
+		}
+	}
+	return nil
+}
+
+// asciiLower lower-cases the ASCII letters of s.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
