@@ -71,7 +71,7 @@
 //
 // Next to the bytes, each document has a jsonb value built from them:
 //
-//	{"d": <the document>, "f": {<case-insensitive root fields, folded>}, "e": [<paths>]}
+//	{"d": <the document>, "f": <the document, folded>, "e": [<paths>]}
 //
 // Its parts:
 //
@@ -84,10 +84,11 @@
 //     Arrays within arrays are flattened into one (query skips array
 //     levels at any depth). Of members with one name, the last one counts,
 //     as in query.Match.
-//  2. "f" holds the root members that compare case-insensitively
-//     (email, name, given_name, family_name, nickname: Auth0's rule), their
-//     strings folded by query.Fold, so that folding never depends on the
-//     database's locale.
+//  2. "f" is "d" with every string folded by query.Fold, for the terms
+//     that compare case-insensitively (Term.Fold: email, name, given_name,
+//     family_name, nickname and terms without a field, Auth0's rule, and
+//     the terms the server builds with Fold set), so that folding is
+//     query's, never the database locale's.
 //  3. "e" lists the dotted paths at which the document holds a searchable
 //     value (a string, number or boolean, at or below the path), for
 //     _exists_ (Auth0's rule: empty arrays, empty objects and nulls do not
@@ -118,7 +119,8 @@
 //     that denotes the same number ("13" finds 13 and 13.0; Auth0's types,
 //     our number rule) and a stored boolean spelled the same, walking the
 //     path through objects and, in jsonpath's lax mode, array elements.
-//     Case-insensitive fields and terms without a field test "f".
+//     A term with Term.Fold set tests "f", with its value folded; any
+//     other tests "d".
 //   - _exists_:field tests that "e" holds the field: an equality the index
 //     serves.
 //   - field:abc* (a prefix) and ranges use jsonpath's starts with and

@@ -114,13 +114,18 @@ func (b *sqlBuilder) param(v any) string {
 func (b *sqlBuilder) node(n query.Node) error {
 	switch n := n.(type) {
 	case *query.And:
+		if n == nil {
+			break
+		}
 		return b.list(n.Operands, " AND ")
 	case *query.Or:
+		if n == nil {
+			break
+		}
 		return b.list(n.Operands, " OR ")
 	case *query.Not:
-		if n.Operand == nil {
-			b.sql.WriteString("FALSE")
-			return nil
+		if n == nil || n.Operand == nil {
+			break
 		}
 		b.sql.WriteString("NOT (")
 		if err := b.node(n.Operand); err != nil {
@@ -129,17 +134,24 @@ func (b *sqlBuilder) node(n query.Node) error {
 		b.sql.WriteString(")")
 		return nil
 	case *query.Term:
+		if n == nil {
+			break
+		}
 		path, err := termPath(n)
 		if err != nil {
 			return err
 		}
-		b.sql.WriteString("search @? " + b.param(path) + "::jsonpath")
-		return nil
+		if path != "" {
+			b.sql.WriteString("search @? " + b.param(path) + "::jsonpath")
+			return nil
+		}
 	case nil:
-		b.sql.WriteString("FALSE") // as query.Match: a nil node matches nothing
-		return nil
+	default:
+		return fmt.Errorf("pgstore: search: unknown query node %T", n)
 	}
-	return fmt.Errorf("pgstore: search: unknown query node %T", n)
+	// As query.Match: a nil node, nil pointers included, matches nothing.
+	b.sql.WriteString("FALSE")
+	return nil
 }
 
 // list renders operands joined by op; none match nothing, as in
@@ -163,7 +175,8 @@ func (b *sqlBuilder) list(operands []query.Node, op string) error {
 }
 
 // termPath renders a term as a jsonpath that finds an item in the search
-// copy exactly when query's Match finds the term in the document. Names
+// copy exactly when query's Match finds the term in the document, or ""
+// for a term that can find nothing. Names
 // and values are jsonpath string literals, escaped by appendString, and
 // numbers are re-spelled from their parsed form, so the text is always a
 // valid jsonpath that means only what the term says.
@@ -173,19 +186,16 @@ func termPath(t *query.Term) (string, error) {
 	}
 	var fields [][]string // the paths tested, relative to base
 	base := "d"
+	if t.Fold {
+		base = "f" // the folded copy
+	}
 	switch {
 	case t.Field == "":
-		base = "f"
 		for _, f := range query.DefaultFields() {
 			fields = append(fields, []string{f})
 		}
-	case t.Fold && len(t.Path) == 1:
-		base = "f" // the folded copy of the root member
-		fields = [][]string{t.Path}
-	case t.Fold:
-		return "", fmt.Errorf("pgstore: search: %q compares case-insensitively but is not a root field", t.Field)
 	case len(t.Path) == 0:
-		return "", fmt.Errorf("pgstore: search: a term on field %q has no path", t.Field)
+		return "", nil // as query.Match: a field without a path finds nothing
 	default:
 		fields = [][]string{t.Path}
 	}
@@ -262,7 +272,7 @@ func condition(t *query.Term, operand string) (string, error) {
 // be listed, the document holds one at or below it.
 func existsPath(t *query.Term) string {
 	if len(t.Path) == 0 {
-		return `$ ? (false)`
+		return "" // as query.Match: nothing exists at no path
 	}
 	field := holdableString(strings.Join(t.Path, "."))
 	if len(field) <= maxExistsPath {

@@ -416,3 +416,52 @@ func randomQuery(r *rand.Rand, depth int) string {
 	}
 	return "(" + a + " AND NOT " + b + ")"
 }
+
+// TestSearchBuiltTrees searches with trees built without the parser, as
+// the server builds some: Term.Fold, not the field, decides the case rule,
+// and nil nodes and path-less terms find nothing, as in query.Match.
+func TestSearchBuiltTrees(t *testing.T) {
+	s, _ := open(t)
+	for i, d := range searchDocs {
+		mustCreate(t, s, "users", fmt.Sprint("doc", i), d)
+	}
+	term := func(field, value string, fold bool) *query.Term {
+		var path []string
+		if field != "" {
+			path = strings.Split(field, ".")
+		}
+		return &query.Term{Field: field, Path: path, Fold: fold, Kind: query.Exact, Value: value, Number: query.IsNumber(value)}
+	}
+	for _, c := range []struct {
+		name string
+		root query.Node
+		want []string
+	}{
+		{"email folded", term("email", "JOHN@example.com", true), []string{"auth0|123"}},
+		{"email exact case", term("email", "john@example.com", false), nil},
+		{"email exact case, neighbour", term("email", "John@Example.com", false), []string{"auth0|123"}},
+		{"metadata folded", term("app_metadata.plan", "GOLD", true), []string{"auth0|123", "auth0|456"}},
+		{"metadata exact case", term("app_metadata.plan", "GOLD", false), nil},
+		{"bare term, not folded", term("", "auth0", false), []string{"google|1"}},
+		{"a field without a path", &query.Term{Field: "email", Kind: query.Exact, Value: "jane@example.com"}, nil},
+		{"nil term", (*query.Term)(nil), nil},
+		{"nil and", (*query.And)(nil), nil},
+		{"nil or", (*query.Or)(nil), nil},
+		{"nil not", (*query.Not)(nil), nil},
+		{"not of nil", &query.Not{}, nil},
+		{"empty and", &query.And{}, nil},
+		{"nil root", nil, nil},
+		{"not of a nil term", &query.Not{Operand: (*query.Term)(nil)}, []string{"auth0|123", "auth0|456", "auth0|789", "google|1"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			q := &query.Query{Root: c.root}
+			got := userIDs(searchAll(t, s, q, query.Sort{}, 10))
+			if diff := cmp.Diff(c.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(c.want, userIDs(reference(searchDocs, q, query.Sort{}))); diff != "" {
+				t.Errorf("query.Match disagrees with this case (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

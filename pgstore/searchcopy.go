@@ -35,21 +35,23 @@ const maxExistsPath = 512
 
 // searchCopy returns the JSON text of the jsonb value doc is searched by:
 //
-//	{"d": doc, "f": {name: folded value, …}, "e": [path, …]}
+//	{"d": doc, "f": doc folded, "e": [path, …]}
 //
 // "d" is doc as jsonb can hold it: U+0000 in a string or name, which
 // PostgreSQL's text cannot hold, is U+0001 U+0001 and U+0001 is U+0001
 // U+0002 (a mapping that keeps equality, prefixes and order); a lone
-// surrogate escape or invalid UTF-8 is U+FFFD, as encoding/json decodes
-// it; numbers beyond
+// surrogate escape is U+FFFD, as encoding/json decodes it; numbers beyond
 // numeric's range are strings of their spelling; arrays within arrays are
 // flattened into one; containers deeper than maxSearchDepth are null.
-// "f" holds the root members whose names query.CaseInsensitive reports,
-// with every string folded by query.Fold. "e" lists the dotted paths (as
+// "f" is "d" with every string value folded by query.Fold, for the terms
+// whose Term.Fold is set. "e" lists the dotted paths (as
 // query.Term.Field spells them) at which the document holds a searchable
-// value, for _exists_. A doc that is not a JSON object gives {}, which only
-// the search for everything finds.
+// value, for _exists_. A doc that is not a JSON object in valid UTF-8
+// gives {}, which only the search for everything finds.
 func searchCopy(doc []byte) string {
+	if !utf8.Valid(doc) {
+		return "{}" // query.Match finds nothing in it
+	}
 	p := jsonParser{in: doc}
 	p.space()
 	root, ok := p.value(0)
@@ -59,20 +61,9 @@ func searchCopy(doc []byte) string {
 	}
 	out := []byte(`{"d":`)
 	out = root.append(out, false)
-	out = append(out, `,"f":{`...)
-	n := 0
-	for _, m := range root.members {
-		if query.CaseInsensitive(m.name) {
-			if n > 0 {
-				out = append(out, ',')
-			}
-			n++
-			out = appendString(out, m.name, false)
-			out = append(out, ':')
-			out = m.value.append(out, true)
-		}
-	}
-	out = append(out, `},"e":[`...)
+	out = append(out, `,"f":`...)
+	out = root.append(out, true)
+	out = append(out, `,"e":[`...)
 	paths := map[string]bool{}
 	root.existsPaths("", paths)
 	for i, path := range slices.Sorted(mapKeys(paths)) {

@@ -10,32 +10,42 @@ import (
 )
 
 func TestSearchCopy(t *testing.T) {
-	for _, c := range []struct{ name, doc, want string }{
-		{"plain", `{"a":1,"b":"x"}`, `{"d":{"a":1,"b":"x"},"f":{},"e":["a","b"]}`},
-		{"white space", " { \"a\" : [ 1 , 2 ] } ", `{"d":{"a":[1,2]},"f":{},"e":["a"]}`},
-		{"numbers kept as spelled", `{"a":1.50,"b":1e400,"c":12345678901234567891}`, `{"d":{"a":1.50,"b":1e400,"c":12345678901234567891},"f":{},"e":["a","b","c"]}`},
-		{"number beyond numeric", `{"a":1e131072,"b":1e131071}`, `{"d":{"a":"1e131072","b":1e131071},"f":{},"e":["a","b"]}`},
-		{"fraction beyond numeric", `{"a":1e-16384,"b":1e-16383}`, `{"d":{"a":"1e-16384","b":1e-16383},"f":{},"e":["a","b"]}`},
-		{"exponent beyond numeric", `{"a":0e1073741823,"b":0e1073741822}`, `{"d":{"a":"0e1073741823","b":0e1073741822},"f":{},"e":["a","b"]}`},
-		{"NUL and U+0001", `{"a\u0000":"x\u0000y\u0001"}`, `{"d":{"a\u0001\u0001":"x\u0001\u0001y\u0001\u0002"},"f":{},"e":["a\u0001\u0001"]}`},
-		{"lone surrogate", `{"a":"\ud800x","b":"\ud83d\ude00"}`, `{"d":{"a":"` + "\ufffd" + `x","b":"😀"},"f":{},"e":["a","b"]}`},
-		{"escapes decoded", `{"a":"\u00e9\n\"\\\/"}`, `{"d":{"a":"é\u000a\"\\/"},"f":{},"e":["a"]}`},
-		{"nested arrays flattened", `{"a":[[1,[2]],[],3]}`, `{"d":{"a":[1,2,3]},"f":{},"e":["a"]}`},
-		{"duplicate names: the last wins", `{"a":1,"b":2,"a":{}}`, `{"d":{"a":{},"b":2},"f":{},"e":["b"]}`},
-		{"folded fields", `{"email":"A@B.c","Name":"X","name":["Élodie",1,true]}`, `{"d":{"email":"A@B.c","Name":"X","name":["Élodie",1,true]},"f":{"email":"a@b.c","name":["élodie",1,true]},"e":["Name","email","name"]}`},
-		{"exists paths", `{"m":{"a":{"b":1},"c":[{"d":"x"},{"e":null}],"n":null,"o":{},"p":[]}}`, `{"d":{"m":{"a":{"b":1},"c":[{"d":"x"},{"e":null}],"n":null,"o":{},"p":[]}},"f":{},"e":["m","m.a","m.a.b","m.c","m.c.d"]}`},
-		{"names no query can spell", `{"a.b":1,"":{"c":1},"m":{"x.y":2}}`, `{"d":{"a.b":1,"":{"c":1},"m":{"x.y":2}},"f":{},"e":["m"]}`},
-		{"not an object", `[1]`, `{}`},
-		{"not JSON", `{"a":}`, `{}`},
-		{"trailing bytes", `{} x`, `{}`},
-		{"empty", ``, `{}`},
-		{"bad number", `{"a":01}`, `{}`},
-		{"bad escape", `{"a":"\x"}`, `{}`},
-		{"raw control character", "{\"a\":\"\x01\"}", `{}`},
+	for _, c := range []struct{ name, doc, d, f, e string }{
+		{"plain", `{"a":1,"b":"x"}`, `{"a":1,"b":"x"}`, "", `["a","b"]`},
+		{"white space", " { \"a\" : [ 1 , 2 ] } ", `{"a":[1,2]}`, "", `["a"]`},
+		{"numbers kept as spelled", `{"a":1.50,"b":1e400,"c":12345678901234567891}`, `{"a":1.50,"b":1e400,"c":12345678901234567891}`, "", `["a","b","c"]`},
+		{"number beyond numeric", `{"a":1e131072,"b":1e131071}`, `{"a":"1e131072","b":1e131071}`, "", `["a","b"]`},
+		{"fraction beyond numeric", `{"a":1e-16384,"b":1e-16383}`, `{"a":"1e-16384","b":1e-16383}`, "", `["a","b"]`},
+		{"exponent beyond numeric", `{"a":0e1073741823,"b":0e1073741822}`, `{"a":"0e1073741823","b":0e1073741822}`, "", `["a","b"]`},
+		{"NUL and U+0001", `{"a\u0000":"x\u0000y\u0001"}`, `{"a\u0001\u0001":"x\u0001\u0001y\u0001\u0002"}`, "", `["a\u0001\u0001"]`},
+		{"lone surrogate", `{"a":"\ud800x","b":"\ud83d\ude00"}`, `{"a":"` + "\ufffd" + `x","b":"😀"}`, "", `["a","b"]`},
+		{"escapes decoded", `{"a":"\u00e9\n\"\\\/"}`, `{"a":"é\u000a\"\\/"}`, "", `["a"]`},
+		{"nested arrays flattened", `{"a":[[1,[2]],[],3]}`, `{"a":[1,2,3]}`, "", `["a"]`},
+		{"duplicate names: the last wins", `{"a":1,"b":2,"a":{}}`, `{"a":{},"b":2}`, "", `["b"]`},
+		{"folded fields", `{"email":"A@B.c","Name":"X","name":["Élodie",1,true]}`, `{"email":"A@B.c","Name":"X","name":["Élodie",1,true]}`, `{"email":"a@b.c","Name":"x","name":["élodie",1,true]}`, `["Name","email","name"]`},
+		{"folded metadata, numbers as spelled", `{"user_metadata":{"c":"RED","n":1E2,"s":1E131072}}`, `{"user_metadata":{"c":"RED","n":1E2,"s":"1E131072"}}`, `{"user_metadata":{"c":"red","n":1E2,"s":"1E131072"}}`, `["user_metadata","user_metadata.c","user_metadata.n","user_metadata.s"]`},
+		{"exists paths", `{"m":{"a":{"b":1},"c":[{"d":"x"},{"e":null}],"n":null,"o":{},"p":[]}}`, `{"m":{"a":{"b":1},"c":[{"d":"x"},{"e":null}],"n":null,"o":{},"p":[]}}`, "", `["m","m.a","m.a.b","m.c","m.c.d"]`},
+		{"names no query can spell", `{"a.b":1,"":{"c":1},"m":{"x.y":2}}`, `{"a.b":1,"":{"c":1},"m":{"x.y":2}}`, "", `["m"]`},
+		{"not an object", `[1]`, "", "", ""},
+		{"not JSON", `{"a":}`, "", "", ""},
+		{"trailing bytes", `{} x`, "", "", ""},
+		{"empty", ``, "", "", ""},
+		{"bad number", `{"a":01}`, "", "", ""},
+		{"bad escape", `{"a":"\x"}`, "", "", ""},
+		{"invalid UTF-8", "{\"a\":\"\xff\"}", "", "", ""},
+		{"raw control character", "{\"a\":\"\x01\"}", "", "", ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			want := "{}" // not a JSON object: only the search for everything finds it
+			if c.d != "" {
+				f := c.f
+				if f == "" {
+					f = c.d // folding changes nothing
+				}
+				want = `{"d":` + c.d + `,"f":` + f + `,"e":` + c.e + `}`
+			}
 			got := searchCopy([]byte(c.doc))
-			if diff := cmp.Diff(c.want, got); diff != "" {
+			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("searchCopy(%s) (-want +got):\n%s", c.doc, diff)
 			}
 			if !json.Valid([]byte(got)) {
@@ -47,8 +57,8 @@ func TestSearchCopy(t *testing.T) {
 
 func TestSearchCopyDepth(t *testing.T) {
 	deep := strings.Repeat(`{"a":`, 150) + "1" + strings.Repeat("}", 150)
-	got := searchCopy([]byte(deep))
-	if strings.Count(got, `{"a":`) != maxSearchDepth || !strings.Contains(got, `{"a":null}`) {
+	got := searchCopy([]byte(deep)) // "d" and "f" each cut at the limit
+	if strings.Count(got, `{"a":`) != 2*maxSearchDepth || !strings.Contains(got, `{"a":null}`) {
 		t.Errorf("a document 150 deep: got %.300s…", got)
 	}
 	// Its neighbour: at the limit, nothing is cut.
