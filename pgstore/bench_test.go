@@ -143,6 +143,7 @@ func BenchmarkSearch(b *testing.B) {
 		{"equality", "app_metadata.plan:p7"},
 		{"exists", "_exists_:user_metadata.beta"},
 		{"unindexed-prefix", "email:user4200*"},
+		{"every-user", "_exists_:app_metadata.plan"}, // a full page of 50 at any size: compare B/op
 	} {
 		q := mustParse(b, c.q)
 		b.Run(fmt.Sprintf("%s/users=%d", c.name, *benchUsers), func(b *testing.B) {

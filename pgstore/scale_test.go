@@ -129,6 +129,7 @@ func TestAtScale(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			plan := explain(t, s, c.q)
+			t.Logf("%s:\n%s", c.q, plan)
 			if uses := strings.Contains(plan, "metapatch_documents_search"); uses != c.indexed {
 				t.Errorf("uses the index: %v, want %v; plan:\n%s", uses, c.indexed, plan)
 			}
