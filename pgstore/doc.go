@@ -34,7 +34,9 @@
 // # Atomic writes
 //
 // Update reads, applies and writes one document in one transaction that
-// holds the row's lock (SELECT … FOR UPDATE) from the read to the write:
+// holds the row's lock (SELECT … FOR UPDATE) from the read to the write,
+// in two round trips (BEGIN with the SELECT, the UPDATE with the COMMIT,
+// each pair pipelined):
 //
 //  1. No update is lost, whatever the number of writers, connections or
 //     processes: concurrent Updates of one document run one after another.

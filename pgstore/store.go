@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
@@ -152,40 +153,68 @@ func (s *Store) Get(ctx context.Context, collection, id string) ([]byte, error) 
 // called at most once, on a copy of the stored bytes, and is not called
 // for a missing document (mgmttest.ErrNotFound). See the package doc,
 // "Atomic writes".
+//
+// It costs two round trips: BEGIN with the locking SELECT, then the
+// UPDATE with the COMMIT, each pair sent as one pipelined batch, so the
+// lock is held for apply and one round trip.
 func (s *Store) Update(ctx context.Context, collection, id string, apply func(doc []byte) ([]byte, error)) ([]byte, error) {
 	if !validID(collection) || !validID(id) {
 		return nil, mgmttest.ErrNotFound
 	}
-	var next []byte
-	var applyErr error
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		var cur []byte
-		err := tx.QueryRow(ctx,
-			`SELECT doc FROM metapatch_documents WHERE collection = $1 AND id = $2 FOR UPDATE`,
-			collection, id).Scan(&cur)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return mgmttest.ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		if next, applyErr = apply(cur); applyErr != nil {
-			return applyErr
-		}
-		_, err = tx.Exec(ctx,
-			`UPDATE metapatch_documents SET doc = $3, search = $4::text::jsonb WHERE collection = $1 AND id = $2`,
-			collection, id, next, searchCopy(next))
-		return err
-	})
-	switch {
-	case applyErr != nil:
-		return nil, applyErr
-	case errors.Is(err, mgmttest.ErrNotFound):
-		return nil, mgmttest.ErrNotFound
-	case err != nil:
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
 		return nil, fmt.Errorf("pgstore: update %s %q: %w", collection, id, err)
 	}
+	// A connection released inside a transaction is closed by the pool,
+	// which ends the transaction: a rollback on every path but success.
+	defer conn.Release()
+	fail := func(err error) ([]byte, error) {
+		rollback(conn)
+		if errors.Is(err, mgmttest.ErrNotFound) {
+			return nil, mgmttest.ErrNotFound
+		}
+		return nil, fmt.Errorf("pgstore: update %s %q: %w", collection, id, err)
+	}
+
+	var cur []byte
+	read := &pgx.Batch{}
+	read.Queue("BEGIN")
+	read.Queue(`SELECT doc FROM metapatch_documents WHERE collection = $1 AND id = $2 FOR UPDATE`, collection, id).
+		QueryRow(func(row pgx.Row) error { return row.Scan(&cur) })
+	if err := conn.SendBatch(ctx, read).Close(); err != nil {
+		if errors.Is(err, pgx.ErrNoRows) {
+			err = mgmttest.ErrNotFound
+		}
+		return fail(err)
+	}
+
+	next, err := apply(cur)
+	if err != nil {
+		rollback(conn)
+		return nil, err
+	}
+
+	write := &pgx.Batch{}
+	write.Queue(`UPDATE metapatch_documents SET doc = $3, search = $4::text::jsonb WHERE collection = $1 AND id = $2`,
+		collection, id, next, searchCopy(next))
+	write.Queue("COMMIT")
+	if err := conn.SendBatch(ctx, write).Close(); err != nil {
+		return fail(err)
+	}
 	return next, nil
+}
+
+// rollback ends conn's transaction, if any, even when the caller's context
+// is done; if it cannot, it closes the connection, which also ends it.
+func rollback(conn *pgxpool.Conn) {
+	if conn.Conn().PgConn().TxStatus() == 'I' {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := conn.Exec(ctx, "ROLLBACK"); err != nil {
+		conn.Conn().Close(ctx)
+	}
 }
 
 // Delete removes the document, or returns mgmttest.ErrNotFound.
