@@ -13,8 +13,9 @@
 // message saying how to install them, unless the environment has CI=true:
 // then the test binary fails.
 //
-// The binaries are looked for in $PGSTORE_PG_BIN, then on PATH, then in
-// `pg_config --bindir`, then in /usr/lib/postgresql/<newest>/bin. As root,
+// The binaries are looked for in $PGSTORE_PG_BIN (only there, when it is
+// set), else on PATH, then in `pg_config --bindir`, then in
+// /usr/lib/postgresql/<newest>/bin. As root,
 // the server runs as the postgres user (initdb refuses root).
 package pgtest
 
@@ -63,6 +64,8 @@ var (
 func Main(m *testing.M) int {
 	srv, err := Start()
 	if errors.Is(err, errNoBinaries) {
+		// Without binaries, the tests that need a server skip (with how
+		// to install them), unless CI=true: then a missing server fails.
 		if os.Getenv("CI") == "true" {
 			fmt.Fprintf(os.Stderr, "pgtest: %v; CI=true, so this is a failure: %s\n", err, installHint)
 			return 1
@@ -72,7 +75,7 @@ func Main(m *testing.M) int {
 		return m.Run()
 	}
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "pgtest: %v\n", err)
+		fmt.Fprintln(os.Stderr, err) // it says "pgtest: "
 		return 1
 	}
 	current = srv
@@ -126,10 +129,13 @@ func findBinaries() (string, error) {
 		}
 		return true
 	}
-	var candidates []string
 	if dir := os.Getenv("PGSTORE_PG_BIN"); dir != "" {
-		candidates = append(candidates, dir)
+		if has(dir) {
+			return dir, nil
+		}
+		return "", fmt.Errorf("%w in PGSTORE_PG_BIN=%s", errNoBinaries, dir)
 	}
+	var candidates []string
 	if p, err := exec.LookPath("initdb"); err == nil {
 		if real, err := filepath.EvalSymlinks(p); err == nil {
 			candidates = append(candidates, filepath.Dir(real))
@@ -182,7 +188,11 @@ func Start() (*Server, error) {
 	s.watchdog()
 	if out, err := s.run("initdb", "-D", s.data(), "-E", "UTF8", "--locale=C", "-U", "postgres", "--auth=trust", "--no-sync"); err != nil {
 		s.Stop()
-		return nil, fmt.Errorf("pgtest: initdb: %v\n%s", err, out)
+		hint := ""
+		if s.cred != nil {
+			hint = " (as root, the server runs as the postgres user, who must be able to reach " + s.dir + ": check the permissions of its parent directories, e.g. of $TMPDIR)"
+		}
+		return nil, fmt.Errorf("pgtest: initdb: %v%s\n%s", err, hint, out)
 	}
 	if err := s.start(); err != nil {
 		s.Stop()
