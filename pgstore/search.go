@@ -6,6 +6,7 @@ package pgstore
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -74,7 +75,11 @@ func searchStatements(collection string, q *query.Query, p mgmttest.Page) (searc
 	}
 	st := searchSQL{countSQL: `SELECT count(*) FROM metapatch_documents WHERE ` + where, countArgs: args}
 	order, pageArgs := orderClause(p.Sort, slices.Clone(args))
-	st.pageArgs = append(pageArgs, p.PerPage, int64(p.Page)*int64(p.PerPage))
+	offset := int64(math.MaxInt64) // past any table, when Page*PerPage overflows
+	if int64(p.Page) <= math.MaxInt64/int64(p.PerPage) {
+		offset = int64(p.Page) * int64(p.PerPage)
+	}
+	st.pageArgs = append(pageArgs, p.PerPage, offset)
 	st.pageSQL = fmt.Sprintf(`SELECT doc FROM metapatch_documents WHERE %s ORDER BY %s LIMIT $%d OFFSET $%d`,
 		where, order, len(st.pageArgs)-1, len(st.pageArgs))
 	return st, nil

@@ -3,6 +3,7 @@ package pgstore
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -186,6 +187,11 @@ func TestSearchEverything(t *testing.T) {
 	docs, total, err := s.Search(context.Background(), "users", nil, mgmttest.Page{Page: 10, PerPage: 50})
 	if err != nil || len(docs) != 0 || total != len(searchDocs) {
 		t.Errorf("a page past the end: %d documents, total %d, %v; want 0, %d", len(docs), total, err, len(searchDocs))
+	}
+	// A page whose offset overflows is past the end too.
+	docs, total, err = s.Search(context.Background(), "users", nil, mgmttest.Page{Page: math.MaxInt, PerPage: 100})
+	if err != nil || len(docs) != 0 || total != len(searchDocs) {
+		t.Errorf("page MaxInt: %d documents, total %d, %v; want 0, %d", len(docs), total, err, len(searchDocs))
 	}
 	// A NOT finds nothing in a document that is not an object, as Match.
 	got = searchAll(t, s, mustParse(t, "NOT user_id:nobody"), query.Sort{}, 50)
