@@ -72,7 +72,7 @@ func semEqual(a, b any) bool {
 	}
 }
 
-// normalize applies the SPEC's emptiness rules to a decoded document of
+// normalize applies the package doc's emptiness rules to a decoded document of
 // kind, given the stored document it came from: an empty app_metadata or
 // organization metadata is the same as an absent one; a user_metadata or
 // client_metadata that before had is never absent, but {}.

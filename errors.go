@@ -1,5 +1,5 @@
-// This file implements SPEC section 7 ("Errors") and the pointer and
-// error-body rules of section 8.
+// This file implements the package doc's "Errors": the *Error type, its
+// sentinels, its pointers and Auth0's error bodies.
 
 package metapatch
 
@@ -52,18 +52,21 @@ var (
 	ErrTooDeep = errors.New("nesting too deep")
 	// ErrTooLarge: the body or the result is over the byte limit. 413.
 	ErrTooLarge = errors.New("too large")
-	// ErrInvalidKey: a metadata name breaks its entity's name rules
-	// ('.' or '$' for users; charset or length for clients and
-	// organizations). 400.
+	// ErrInvalidKey: a name breaks its rules: a metadata name ('.' or '$'
+	// for user metadata; a character set for client, session and
+	// refresh-token metadata; the length for client and organization
+	// metadata), or a property a strict body's schema does not list. 400.
 	ErrInvalidKey = errors.New("invalid name")
 	// ErrReservedKey: an app_metadata root name is one Auth0 reserves. 400.
 	ErrReservedKey = errors.New("reserved name")
-	// ErrTooManyKeys: client or organization metadata has too many keys. 400.
+	// ErrTooManyKeys: a metadata object has more keys than its kind
+	// allows (client, organization, connection, custom-domain, session,
+	// refresh-token, sign-up metadata). 400.
 	ErrTooManyKeys = errors.New("too many keys")
-	// ErrNotString: a client or organization metadata value is not a string. 400.
+	// ErrNotString: a metadata value that must be a string is not. 400.
 	ErrNotString = errors.New("value not a string")
-	// ErrValueTooLong: a client or organization metadata value is longer
-	// than 255 characters. 400.
+	// ErrValueTooLong: a metadata value, or a name where the kind says so,
+	// is longer than its limit (255 characters for most kinds). 400.
 	ErrValueTooLong = errors.New("value too long")
 	// ErrReadOnly: the body writes a property that cannot be changed. 400.
 	ErrReadOnly = errors.New("read-only property")
@@ -71,12 +74,17 @@ var (
 	ErrScope = errors.New("insufficient scope")
 	// ErrStoredDocument: the stored document is not usable. 500.
 	ErrStoredDocument = errors.New("unusable stored document")
-	// ErrInvalidValue: a known user property has the wrong type, length or
-	// pattern. 400.
+	// ErrInvalidValue: a known property has the wrong type, length,
+	// pattern or value; a null where the schema refuses it; a required
+	// property missing; a body {} where one is needed; a bad import file.
+	// 400.
 	ErrInvalidValue = errors.New("invalid property value")
 )
 
-// Error returns "metapatch: <rule> at <pointer>"; Message has Auth0's words.
+// Error returns "metapatch: <rule> at <pointer>", for logs and Go callers:
+// which rule, and where. It is not what an HTTP client should see: send
+// Message (Auth0's words), or the whole Auth0 error body from MarshalJSON,
+// with StatusCode.
 func (e *Error) Error() string {
 	msg := "metapatch: error"
 	if e.Err != nil {

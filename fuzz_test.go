@@ -16,84 +16,43 @@ import (
 // changes nothing; the inputs are not modified. small selects tight limits
 // (4 KiB, depth 4) so that the limit rules are exercised too.
 
-func FuzzMerge(f *testing.F) {
-	seed(f)
-	f.Fuzz(func(t *testing.T, stored, patch []byte, _ bool, small bool) {
-		fuzzOne(t, "merge", stored, patch, small)
-	})
-}
+func FuzzMerge(f *testing.F)             { fuzzFamily(f, "merge") }
+func FuzzPatchUser(f *testing.F)         { fuzzFamily(f, "user") }
+func FuzzPatchClient(f *testing.F)       { fuzzFamily(f, "client") }
+func FuzzPatchOrganization(f *testing.F) { fuzzFamily(f, "org") }
+func FuzzPatchConnection(f *testing.F)   { fuzzFamily(f, "connection") }
+func FuzzPatchCustomDomain(f *testing.F) { fuzzFamily(f, "domain") }
+func FuzzPatchSession(f *testing.F)      { fuzzFamily(f, "session") }
+func FuzzPatchRefreshToken(f *testing.F) { fuzzFamily(f, "refresh") }
+func FuzzSignup(f *testing.F)            { fuzzFamily(f, "signup") }
+func FuzzCheckImport(f *testing.F)       { fuzzFamily(f, "importfile") }
 
-func FuzzPatchUser(f *testing.F) {
-	seed(f)
-	f.Fuzz(func(t *testing.T, stored, body []byte, create, small bool) {
-		fuzzOne(t, "user", entityStored(stored, create), body, small)
-	})
-}
-
-func FuzzPatchClient(f *testing.F) {
-	seed(f)
-	f.Fuzz(func(t *testing.T, stored, body []byte, create, small bool) {
-		fuzzOne(t, "client", entityStored(stored, create), body, small)
-	})
-}
-
-func FuzzPatchOrganization(f *testing.F) {
-	seed(f)
-	f.Fuzz(func(t *testing.T, stored, body []byte, create, small bool) {
-		fuzzOne(t, "org", entityStored(stored, create), body, small)
-	})
-}
-
-func FuzzPatchConnection(f *testing.F) {
-	seed(f)
-	f.Fuzz(func(t *testing.T, stored, body []byte, create, small bool) {
-		fuzzOne(t, "connection", entityStored(stored, create), body, small)
-	})
-}
-
-func FuzzPatchCustomDomain(f *testing.F) {
-	seed(f)
-	f.Fuzz(func(t *testing.T, stored, body []byte, create, small bool) {
-		fuzzOne(t, "domain", entityStored(stored, create), body, small)
-	})
-}
-
-func FuzzPatchSession(f *testing.F) {
-	seed(f)
-	f.Fuzz(func(t *testing.T, stored, body []byte, _, small bool) {
-		fuzzOne(t, "session", entityStored(stored, false), body, small)
-	})
-}
-
-func FuzzPatchRefreshToken(f *testing.F) {
-	seed(f)
-	f.Fuzz(func(t *testing.T, stored, body []byte, _, small bool) {
-		fuzzOne(t, "refresh", entityStored(stored, false), body, small)
-	})
-}
-
-func FuzzSignup(f *testing.F) {
-	seed(f)
-	f.Fuzz(func(t *testing.T, _, body []byte, _, small bool) {
-		fuzzOne(t, "signup", nil, body, small)
-	})
-}
-
+// FuzzImport runs ImportUser (create) and UpsertUser on the same inputs.
 func FuzzImport(f *testing.F) {
 	seed(f)
 	f.Fuzz(func(t *testing.T, stored, record []byte, create, small bool) {
+		kind := "upsert"
 		if create {
-			fuzzOne(t, "import", nil, record, small)
-		} else {
-			fuzzOne(t, "upsert", entityStored(stored, false), record, small)
+			kind = "import"
 		}
+		fuzzOne(t, kind, entityStored(stored, create), record, small)
 	})
 }
 
-func FuzzCheckImport(f *testing.F) {
+// fuzzFamily fuzzes a family of functions (see families): its Patch
+// function on a stored document, or its Create function when create is set
+// (or when it has no Patch function).
+func fuzzFamily(f *testing.F, kind string) {
 	seed(f)
-	f.Fuzz(func(t *testing.T, _, file []byte, _, small bool) {
-		fuzzOne(t, "importfile", nil, file, small)
+	fam := families[kind]
+	f.Fuzz(func(t *testing.T, stored, body []byte, create, small bool) {
+		if fam.create == nil {
+			create = false // Merge takes an absent stored document instead
+		}
+		if fam.patch == nil {
+			create = true
+		}
+		fuzzOne(t, kind, entityStored(stored, create), body, small)
 	})
 }
 
@@ -104,7 +63,8 @@ func seed(f *testing.F) {
 	}
 }
 
-// entityStored returns nil, which selects the Create function, for create.
+// entityStored returns nil, which selects the Create function, for create;
+// otherwise stored, never nil (an absent document spelled as empty).
 func entityStored(stored []byte, create bool) []byte {
 	if create {
 		return nil

@@ -68,28 +68,30 @@ func CheckImport(file []byte, opts ...Option) error {
 		return rawError(ErrInvalidValue, nil, "Users file must not be empty.")
 	}
 	seen := map[string]int{} // "email:" or "user_id:" and the value → record
-	var members []member
+	var members, subs []member
+	var key []byte
 	for n := 0; file[i] != ']'; n++ {
 		if file[i] != '{' {
 			return bodyError(ErrNotObject, file, i, "Expected type object but found type %s", typeName(file[i:]))
 		}
 		members = collect(file, i, members[:0])
-		if _, err := checkEntity(rules.Import, &c, file, i, members, nil, true); err != nil {
+		if subs, err = checkEntity(rules.Import, &c, file, i, members, subs[:0], true); err != nil {
 			return err
 		}
-		for _, key := range [...]string{"email", "user_id"} {
-			m := find(file, members, key)
+		for _, name := range [...]string{"email", "user_id"} {
+			m := find(file, members, name)
 			if m == nil || m.valueIn(file)[0] != '"' {
 				continue
 			}
-			v := decodeString(m.valueIn(file)[1 : m.valueEnd-m.voff-1])
-			if key == "email" {
-				v = asciiLower(v)
+			key = append(append(key[:0], name...), ':')
+			key = appendDecoded(key, m.valueIn(file))
+			if name == "email" {
+				asciiLower(key[len(name)+1:])
 			}
-			if first, dup := seen[key+":"+v]; dup {
-				return bodyError(ErrInvalidValue, file, i, "Duplicated user entry: same %s as record %d", key, first)
+			if first, dup := seen[string(key)]; dup {
+				return bodyError(ErrInvalidValue, file, i, "Duplicated user entry: same %s as record %d", name, first)
 			}
-			seen[key+":"+v] = n
+			seen[string(key)] = n
 		}
 		i = skipWS(file, skipValue(file, i))
 		if file[i] == ',' {
@@ -99,13 +101,28 @@ func CheckImport(file []byte, opts ...Option) error {
 	return nil
 }
 
-// asciiLower lower-cases the ASCII letters of s.
-func asciiLower(s string) string {
-	b := []byte(s)
+// appendDecoded appends the decoded value of the valid string v (quotes
+// included).
+func appendDecoded(dst, v []byte) []byte {
+	raw := v[1 : len(v)-1]
+	for i := 0; i < len(raw); {
+		if raw[i] != '\\' {
+			dst = append(dst, raw[i])
+			i++
+			continue
+		}
+		var r rune
+		r, i = nextRune(raw, i)
+		dst = appendWTF8(dst, r)
+	}
+	return dst
+}
+
+// asciiLower lower-cases the ASCII letters of b in place.
+func asciiLower(b []byte) {
 	for i, c := range b {
 		if 'A' <= c && c <= 'Z' {
 			b[i] = c + 'a' - 'A'
 		}
 	}
-	return string(b)
 }

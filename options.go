@@ -1,5 +1,5 @@
-// This file implements the options of SPEC sections 2, 4 and 8 ("Size",
-// "Depth", "Scopes", "Options").
+// This file implements the options of the package doc's "Valid input" and
+// "Scopes".
 
 package metapatch
 
@@ -106,7 +106,14 @@ func WithMaxDepth(n int) Option {
 // user_metadata and app_metadata; update:current_user_metadata writes
 // user_metadata; CreateUser needs create:users. Clients: update:clients,
 // create:clients. Organizations: update:organizations, create:organizations.
-// Merge ignores scopes. A refused write fails with ErrScope (403).
+// Connections: update:connections, create:connections. Custom domains:
+// update:custom_domains, create:custom_domains. Sessions: update:sessions;
+// refresh tokens: update:refresh_tokens. ImportUser, UpsertUser and
+// CheckImport need create:users. Merge and Signup (a public endpoint)
+// ignore scopes. A refused write fails with ErrScope (403).
+//
+// Note that WithScopes() with no scopes allows nothing, as a token without
+// scopes does; to allow everything, give no WithScopes option at all.
 func WithScopes(scopes ...string) Option {
 	var list scopesOption = []string{}
 	for _, s := range scopes {

@@ -95,9 +95,9 @@
 // # Lists and search
 //
 // Every GET of a collection answers one page in creation order: page
-// (from 0) and per_page (default 50, 1 to 100); include_totals=true wraps
-// it as {"start","limit","length",<collection>,"total"} (observed), and
-// without it the answer is a bare array. fields=a,b keeps only those root
+// (from 0 to 2147483647) and per_page (default 50, 1 to 100);
+// include_totals=true wraps it as {"start","limit","length",<collection>,
+// "total"} (observed), and without it the answer is a bare array. fields=a,b keeps only those root
 // properties of each document (include_fields=true, the default) or drops
 // them (include_fields=false); GET /api/v2/users/{id} and users-by-email
 // take fields too (documented by Auth0). A bad parameter is 400 with

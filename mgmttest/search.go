@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -45,8 +46,8 @@ func parseListParams(w http.ResponseWriter, q url.Values) (listParams, bool) {
 	var err error
 	var ok bool
 	if v := q.Get("page"); v != "" {
-		if p.page, err = strconv.Atoi(v); err != nil || p.page < 0 {
-			queryError(w, fmt.Sprintf("Query validation error: 'page' must be an integer of at least 0, not %q.", v))
+		if p.page, err = strconv.Atoi(v); err != nil || p.page < 0 || p.page > math.MaxInt32 {
+			queryError(w, fmt.Sprintf("Query validation error: 'page' must be an integer from 0 to %d, not %q.", math.MaxInt32, v))
 			return p, false
 		}
 	}
@@ -232,26 +233,13 @@ func (s *Server) usersByEmail(w http.ResponseWriter, r request, k *kind) {
 	if !ok {
 		return
 	}
-	// The store finds the candidates as q=email:"<address>" would (case
-	// aside); the exact comparison is done here.
-	term := &query.Term{Field: "email", Path: []string{"email"}, Fold: query.CaseInsensitive("email"),
-		Kind: query.Exact, Value: email, Number: query.IsNumber(email)}
-	q := &query.Query{Root: term}
-	var found [][]byte
-	for page := 0; ; page++ {
-		docs, total, err := s.store.Search(r.Context(), k.name, q, Page{Page: page, PerPage: maxPerPage})
-		if err != nil {
-			writeLibraryError(w, err)
-			return
-		}
-		for _, d := range docs {
-			if got, ok := stringField(d, "email"); ok && got == email {
-				found = append(found, project(d, fields.names, fields.include))
-			}
-		}
-		if (page+1)*maxPerPage >= total {
-			break
-		}
+	found, err := s.usersWithEmail(r.Context(), email, "", func(a, b string) bool { return a == b })
+	if err != nil {
+		writeLibraryError(w, err)
+		return
+	}
+	for i, d := range found {
+		found[i] = project(d, fields.names, fields.include)
 	}
 	writeList(w, "", found, 0, 0, 0, false)
 }

@@ -105,6 +105,7 @@ func TestSearch(t *testing.T) {
 		{"leading minus", "-app_metadata.roles:dev", []string{"auth0|123", "sms|4"}},
 		{"parentheses", "(name:john* OR name:anna) AND NOT logins_count:1", []string{"auth0|2", "sms|4"}},
 		{"default OR", "app_metadata.plan:full app_metadata.plan:free", []string{"auth0|1", "auth0|2"}},
+		{"field group", "app_metadata.plan:(full OR free)", []string{"auth0|1", "auth0|2"}},
 		{"lower-case and is a word", "app_metadata.plan:full and app_metadata.plan:free", []string{"auth0|1", "auth0|2", "sms|4"}},
 		// Terms without a field.
 		{"bare term, name", "johnny", []string{"auth0|123"}},
@@ -171,6 +172,8 @@ func TestSearchRefusals(t *testing.T) {
 		{"page below 0", "page=-1"},
 		{"past the first 1000", "page=10&per_page=100"},
 		{"past the first 1000 by default per_page", "page=20"},
+		{"page that would overflow", "page=92233720368547759&per_page=100"},
+		{"page over the limit", "page=2147483648&per_page=1"},
 		{"include_totals not a boolean", "include_totals=yes"},
 		{"include_fields not a boolean", "fields=email&include_fields=1"},
 	} {

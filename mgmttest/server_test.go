@@ -243,6 +243,9 @@ func TestList(t *testing.T) {
 		t.Errorf("plain list: %v %v", plain, err)
 	}
 	c.want("GET", "/api/v2/organizations?per_page=0", nil, 400, "")
+	c.want("GET", "/api/v2/organizations?page=2147483648", nil, 400, "")
+	c.want("GET", "/api/v2/organizations?page=2147483647&per_page=100&include_totals=true", nil, 200,
+		`{"start":214748364700,"limit":100,"length":0,"organizations":[],"total":5}`)
 	c.want("DELETE", "/api/v2/organizations/org_0", nil, 204, "")
 	c.want("GET", "/api/v2/organizations/org_0", nil, 404, "")
 }

@@ -209,34 +209,11 @@ func patchEntity(e entity, stored, raw []byte, create bool, o Options) ([]byte, 
 	if err != nil {
 		return nil, err
 	}
-	var out []member
-	used := make([]bool, len(kept))
-	for _, sm := range s {
-		i := find(kept, sm.key)
-		if i < 0 {
-			out = append(out, sm)
-			continue
-		}
-		used[i] = true
-		v, ok, err := resolveProp(table[string(decode(kept[i].name))], kept[i].value, &sm)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			out = append(out, member{sm.key, sm.name, v})
-		}
-	}
-	for i, m := range kept {
-		if used[i] {
-			continue
-		}
-		v, ok, err := resolveProp(table[string(decode(m.name))], m.value, nil)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			out = append(out, member{m.key, m.name, v})
-		}
+	out, err := apply(s, kept, func(m member, stored *member) ([]byte, bool, error) {
+		return resolveProp(table[string(decode(m.name))], m.value, stored)
+	})
+	if err != nil {
+		return nil, err
 	}
 	// The key limits, on the result.
 	for _, m := range kept {
@@ -704,27 +681,10 @@ func UpsertUser(user, record []byte, o Options) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []member
-	used := make([]bool, len(kept))
-	for _, sm := range s {
-		i := find(kept, sm.key)
-		if i < 0 {
-			out = append(out, sm)
-			continue
-		}
-		used[i] = true
-		if v, ok := importValue(kept[i]); ok {
-			out = append(out, member{sm.key, sm.name, v})
-		}
-	}
-	for i, m := range kept {
-		if used[i] {
-			continue
-		}
-		if v, ok := importValue(m); ok {
-			out = append(out, member{m.key, m.name, v})
-		}
-	}
+	out, _ := apply(s, kept, func(m member, _ *member) ([]byte, bool, error) {
+		v, ok := importValue(m)
+		return v, ok, nil
+	})
 	return finish(encode(out), o)
 }
 

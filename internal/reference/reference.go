@@ -176,34 +176,9 @@ func patch(e doc, stored, raw []byte, create bool, o Options) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []member
-	used := make([]bool, len(kept))
-	for _, sm := range s {
-		i := find(kept, sm.key)
-		if i < 0 {
-			out = append(out, sm)
-			continue
-		}
-		used[i] = true
-		v, ok, err := resolve(e, kept[i], &sm)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			out = append(out, member{sm.key, sm.name, v})
-		}
-	}
-	for i, m := range kept {
-		if used[i] {
-			continue
-		}
-		v, ok, err := resolve(e, m, nil)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			out = append(out, member{m.key, m.name, v})
-		}
+	out, err := apply(s, kept, func(m member, stored *member) ([]byte, bool, error) { return resolve(e, m, stored) })
+	if err != nil {
+		return nil, err
 	}
 	// The key limits, on the result.
 	for _, m := range kept {
@@ -261,6 +236,43 @@ func resolve(e doc, m member, stored *member) (value []byte, ok bool, err error)
 		return encode(kept), len(kept) > 0, nil
 	}
 	return compact(m.value), !isNull(m.value), nil
+}
+
+// apply returns the members of a document whose stored members are s after
+// the body's members kept: a stored member the body does not name stays in
+// its place; one it names takes the value resolve gives it (none when ok is
+// false), in place; the body's others follow in body order.
+func apply(s, kept []member, resolve func(m member, stored *member) (value []byte, ok bool, err error)) ([]member, error) {
+	var out []member
+	used := make([]bool, len(kept))
+	for _, sm := range s {
+		i := find(kept, sm.key)
+		if i < 0 {
+			out = append(out, sm)
+			continue
+		}
+		used[i] = true
+		v, ok, err := resolve(kept[i], &sm)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, member{sm.key, sm.name, v})
+		}
+	}
+	for i, m := range kept {
+		if used[i] {
+			continue
+		}
+		v, ok, err := resolve(m, nil)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, member{m.key, m.name, v})
+		}
+	}
+	return out, nil
 }
 
 // merge is the package doc's "Merging", rules 3 and 5, for a non-empty patch.

@@ -43,6 +43,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -537,7 +538,8 @@ func mustField(t *testing.T, doc string) []byte {
 // TestServer runs Management API requests against an mgmttest.Server on
 // a store from newStore: create, read, PATCH (the library's rules and
 // errors inside Store.Update), 409 on an existing id, 404 with the
-// entity's errorCode, concurrent PATCHes, and lists in creation order.
+// entity's errorCode, concurrent PATCHes, user search and users-by-email,
+// and lists in creation order.
 func TestServer(t *testing.T, newStore func(t *testing.T) mgmttest.Store) {
 	srv := mgmttest.NewServer(mgmttest.WithStore(newStore(t)))
 	defer srv.Close()
@@ -598,6 +600,17 @@ func TestServer(t *testing.T, newStore func(t *testing.T) mgmttest.Store) {
 	for i := range 50 {
 		if !strings.Contains(user, fmt.Sprintf(`"k%d":%d`, i, i)) {
 			t.Errorf("PATCH %d was lost: %s", i, user)
+		}
+	}
+	for _, c := range []struct{ path, want string }{
+		{"/api/v2/users?fields=user_id&q=" + url.QueryEscape("email:A@EXAMPLE.COM"), `[{"user_id":"auth0|1"}]`},
+		{"/api/v2/users?fields=user_id&q=" + url.QueryEscape("user_metadata.n:1.5 OR _exists_:user_metadata.k7"), `[{"user_id":"auth0|1"},{"user_id":"auth0|2"}]`},
+		{"/api/v2/users?fields=user_id&sort=user_id:-1&q=" + url.QueryEscape("NOT user_metadata.e:x"), `[{"user_id":"auth0|2"},{"user_id":"auth0|1"}]`},
+		{"/api/v2/users-by-email?fields=user_id&email=b@example.com", `[{"user_id":"auth0|2"}]`},
+		{"/api/v2/users-by-email?fields=user_id&email=B@example.com", `[]`},
+	} {
+		if status, body := do("GET", c.path, ""); status != 200 || body != c.want {
+			t.Errorf("GET %s: %d %s, want %s", c.path, status, body, c.want)
 		}
 	}
 	_, list := do("GET", "/api/v2/users?include_totals=true&per_page=1&page=1", "")
