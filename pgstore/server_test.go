@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -137,5 +138,59 @@ func TestRefusedPatchChangesNothing(t *testing.T) {
 	}
 	if status, body := srv.do(t, "PATCH", "/api/v2/users/auth0%7C1", `{"user_metadata":{"a":1}}`); status != 200 || !strings.Contains(body, `"user_metadata":{"n":1.50,"a":1}`) {
 		t.Errorf("accepted PATCH: %d %s", status, body)
+	}
+}
+
+// TestSearchOverHTTP sends the same requests to a server on PostgreSQL and
+// to one on the memory store, with one clock, and expects the same
+// answers: searches, sorts, pages, users-by-email, and injection attempts
+// through q, after which the data is intact.
+func TestSearchOverHTTP(t *testing.T) {
+	clock := mgmttest.WithClock(func() time.Time { return time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC) })
+	pg := mgmttest.NewServer(mgmttest.WithStore(openDSN(t, pgtest.DSN(t))), clock)
+	defer pg.Close()
+	mem := mgmttest.NewServer(clock)
+	defer mem.Close()
+	servers := []apiServer{{pg, pg.Token()}, {mem, mem.Token()}}
+	users := []string{
+		`{"user_id":"auth0|1","email":"Ann@Example.com","name":"Ann","connection":"db","user_metadata":{"plan":"gold","n":13}}`,
+		`{"user_id":"auth0|2","email":"bob@example.com","name":"bob","connection":"db","user_metadata":{"plan":"silver","n":13.0},"app_metadata":{"roles":["admin"]}}`,
+		`{"user_id":"auth0|3","email":"cy@example.com","name":"Cy","connection":"db","user_metadata":{"plan":"Gold","n":"x\u0000y"}}`,
+	}
+	for _, u := range users {
+		for _, s := range servers {
+			if status, body := s.do(t, "POST", "/api/v2/users", u); status != 201 {
+				t.Fatalf("create: %d %s", status, body)
+			}
+		}
+	}
+	requests := []string{
+		"/api/v2/users?q=user_metadata.plan:gold",
+		"/api/v2/users?q=user_metadata.n:13&sort=name:-1&include_totals=true",
+		"/api/v2/users?q=email:ANN@example.com",
+		"/api/v2/users?q=ann",
+		"/api/v2/users?q=_exists_:app_metadata.roles",
+		"/api/v2/users?q=NOT%20user_metadata.plan:silver&per_page=1&page=1&include_totals=true",
+		"/api/v2/users?q=name:an*",
+		"/api/v2/users?q=user_metadata.plan:(gold%20OR%20Gold)",
+		"/api/v2/users?q=user_metadata.n:%22x%00y%22",
+		"/api/v2/users?sort=email:1&fields=email",
+		"/api/v2/users-by-email?email=ann@example.com",
+		"/api/v2/users-by-email?email=Ann@Example.com",
+		"/api/v2/users?q=user_metadata.plan:%22%27;%20DROP%20TABLE%20metapatch_documents;%20--%22",
+		"/api/v2/users?q=user_metadata.plan:%22%5C%22)%20%7C%7C%20true%20%7C%7C%20(%5C%22%22",
+		"/api/v2/users?q=user_metadata.plan:gold*",
+		"/api/v2/users",
+	}
+	// The comparison below is not vacuous: metadata is case-sensitive.
+	if _, body := servers[0].do(t, "GET", requests[0], ""); !strings.Contains(body, `"auth0|1"`) || strings.Contains(body, `"auth0|3"`) {
+		t.Errorf("GET %s: %s, want auth0|1 only", requests[0], body)
+	}
+	for _, r := range requests {
+		pgStatus, pgBody := servers[0].do(t, "GET", r, "")
+		memStatus, memBody := servers[1].do(t, "GET", r, "")
+		if pgStatus != memStatus || pgBody != memBody {
+			t.Errorf("GET %s:\nPostgreSQL %d %s\nmemory     %d %s", r, pgStatus, pgBody, memStatus, memBody)
+		}
 	}
 }
