@@ -58,7 +58,8 @@
 // missing (CREATE … IF NOT EXISTS, under an advisory lock, so processes
 // may open one database at once); there are no migrations to run by hand.
 // The database must use the UTF8 encoding (initdb -E UTF8): Open refuses
-// any other, such as SQL_ASCII, where jsonb cannot hold "é".
+// any other, such as SQL_ASCII, where jsonb cannot hold "é". It needs
+// PostgreSQL 12 or later (jsonpath); the tests run on 15.
 //
 //	metapatch_documents (
 //	    collection text, id text,   -- the primary key
