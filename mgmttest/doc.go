@@ -12,6 +12,11 @@
 //	api, _ := management.New(srv.URL, management.WithInsecure(),
 //		management.WithClientCredentials(ctx, id, secret))
 //
+// NewServer listens on a loopback port, as httptest does. A program that
+// serves the API itself, with its own http.Server, timeouts and shutdown
+// (pgstore's metapatch-serve command does), calls NewHandler with the
+// public URL and serves Handler.
+//
 // # Endpoints
 //
 // Management API, each body through the library's function of the same

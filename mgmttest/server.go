@@ -27,7 +27,8 @@ type Server struct {
 	// URL is the base URL, http://127.0.0.1:port, without a trailing slash.
 	URL string
 
-	srv      *httptest.Server
+	srv      *httptest.Server // nil for a Server from NewHandler
+	handler  http.Handler
 	now      func() time.Time
 	maxBytes int
 	store    Store
@@ -109,6 +110,31 @@ func seed(name string, docs [][]byte) Option {
 
 // NewServer starts a Server on a loopback port. Close it when done.
 func NewServer(opts ...Option) *Server {
+	s := newServer(opts)
+	s.srv = httptest.NewUnstartedServer(s.handler)
+	s.srv.Config.ReadHeaderTimeout = 10 * time.Second
+	s.srv.Config.IdleTimeout = time.Minute
+	s.srv.Start()
+	s.URL = s.srv.URL
+	return s
+}
+
+// NewHandler returns a Server that does not listen, for a program that
+// serves the API itself (with its own http.Server, timeouts and shutdown):
+// serve its Handler at base, the public URL clients use (such as
+// "https://auth.example.test"), which is also the issuer and audience of
+// the tokens it issues. Close does nothing.
+func NewHandler(base string, opts ...Option) *Server {
+	s := newServer(opts)
+	s.URL = strings.TrimSuffix(base, "/")
+	return s
+}
+
+// Handler returns the API's HTTP handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// newServer builds a Server's state and routes.
+func newServer(opts []Option) *Server {
 	s := &Server{now: time.Now, maxBytes: 16 << 20, auth: newAuth(), kinds: kinds()}
 	for _, o := range opts {
 		o.apply(s)
@@ -149,16 +175,17 @@ func NewServer(opts ...Option) *Server {
 	mux.HandleFunc("POST /oauth/token", s.token)
 	mux.HandleFunc("GET /.well-known/jwks.json", s.jwks)
 	mux.HandleFunc("/", notImplemented)
-	s.srv = httptest.NewUnstartedServer(mux)
-	s.srv.Config.ReadHeaderTimeout = 10 * time.Second
-	s.srv.Config.IdleTimeout = time.Minute
-	s.srv.Start()
-	s.URL = s.srv.URL
+	s.handler = mux
 	return s
 }
 
-// Close shuts the server down and blocks until its requests are done.
-func (s *Server) Close() { s.srv.Close() }
+// Close shuts the server down and blocks until its requests are done. On a
+// Server from NewHandler it does nothing.
+func (s *Server) Close() {
+	if s.srv != nil {
+		s.srv.Close()
+	}
+}
 
 // timestamp is the clock's time as Auth0 writes it: ISO 8601, UTC, milliseconds.
 func (s *Server) timestamp() string { return s.now().UTC().Format("2006-01-02T15:04:05.000Z") }

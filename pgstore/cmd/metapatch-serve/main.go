@@ -22,8 +22,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"os/signal"
 	"syscall"
@@ -49,8 +47,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	addr := flags.String("addr", "127.0.0.1:8080", "the address to listen on")
 	db := flags.String("db", "", "a PostgreSQL connection string (postgres://… or key=value); empty: keep documents in memory")
 	grace := flags.Duration("grace", 30*time.Second, "how long a shutdown waits for requests in progress")
+	public := flags.String("url", "", "the URL clients reach the server at, the issuer and audience of its tokens (default: http:// and the listening address)")
 	flags.Usage = func() {
-		fmt.Fprintln(stderr, "usage: metapatch-serve [-addr host:port] [-db postgres://…] [-grace 30s]")
+		fmt.Fprintln(stderr, "usage: metapatch-serve [-addr host:port] [-db postgres://…] [-url https://…] [-grace 30s]")
 		flags.PrintDefaults()
 	}
 	if err := flags.Parse(args); err != nil {
@@ -75,28 +74,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// mgmttest.Server serves on a loopback port of its own; this server
-	// forwards to it. See the package README, "metapatch-serve".
-	api := mgmttest.NewServer(mgmttest.WithStore(store))
-	defer api.Close()
-	backend, err := url.Parse(api.URL)
-	if err != nil {
-		ln.Close()
-		return err
+	base := *public
+	if base == "" {
+		base = "http://" + ln.Addr().String()
 	}
-	proxy := httputil.NewSingleHostReverseProxy(backend)
+	api := mgmttest.NewHandler(base, mgmttest.WithStore(store))
 	srv := &http.Server{
-		Handler:           proxy,
+		Handler:           api.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute, // bodies up to 16 MiB on slow links
 		WriteTimeout:      2 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 	}
-	fmt.Fprintf(stdout, "metapatch-serve: Management API at http://%s/api/v2/ (store: %s)\n", ln.Addr(), storeName)
+	fmt.Fprintf(stdout, "metapatch-serve: Management API at %s/api/v2/ (store: %s)\n", api.URL, storeName)
+	id, secret := api.Credentials()
+	fmt.Fprintf(stdout, "client credentials (every scope): client_id %s client_secret %s audience %s/api/v2/\n", id, secret, api.URL)
 	token := api.Token()
 	fmt.Fprintf(stdout, "token (every scope): %s\n", token)
-	fmt.Fprintf(stdout, "try: curl -H 'Authorization: Bearer %s' http://%s/api/v2/users\n", token, ln.Addr())
+	fmt.Fprintf(stdout, "try: curl -H 'Authorization: Bearer %s' %s/api/v2/users\n", token, api.URL)
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

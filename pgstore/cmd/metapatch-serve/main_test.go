@@ -3,8 +3,10 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -15,8 +17,12 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
+// credentials are the client credentials the last serve printed.
+var credentials []string
+
 // serve starts run with args and returns the API's base URL, a token and
-// a function that stops the server and returns run's error.
+// a function that stops the server and returns run's error; the client
+// credentials it printed are in credentials.
 func serve(t *testing.T, args ...string) (base, token string, stop func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -31,6 +37,9 @@ func serve(t *testing.T, args ...string) (base, token string, stop func() error)
 		line := lines.Text()
 		if rest, ok := strings.CutPrefix(line, "metapatch-serve: Management API at "); ok {
 			base, _, _ = strings.Cut(rest, " ")
+		}
+		if rest, ok := strings.CutPrefix(line, "client credentials (every scope): "); ok {
+			credentials = strings.Fields(rest)
 		}
 		if rest, ok := strings.CutPrefix(line, "token (every scope): "); ok {
 			token = rest
@@ -69,6 +78,40 @@ func request(t *testing.T, method, url, token, body string) (int, string) {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
+}
+
+// TestServeClientCredentials gets a token with the printed client
+// credentials, as a service's SDK would, and uses it: the token's issuer
+// and audience are the server's public URL, not an internal one.
+func TestServeClientCredentials(t *testing.T) {
+	base, _, stop := serve(t)
+	defer stop()
+	if len(credentials) != 6 || credentials[0] != "client_id" || credentials[2] != "client_secret" {
+		t.Fatalf("credentials line: %q", credentials)
+	}
+	root := strings.TrimSuffix(base, "/api/v2/")
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {credentials[1]},
+		"client_secret": {credentials[3]}, "audience": {credentials[5]}}
+	resp, err := http.PostForm(root+"/oauth/token", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || tok.AccessToken == "" {
+		t.Fatalf("token: %d", resp.StatusCode)
+	}
+	if status, body := request(t, "GET", base+"users", tok.AccessToken, ""); status != 200 {
+		t.Errorf("with the issued token: %d %s", status, body)
+	}
+	form.Set("client_secret", "wrong")
+	if resp, err = http.PostForm(root+"/oauth/token", form); err != nil || resp.StatusCode != 401 {
+		t.Errorf("a wrong secret: %v %v", resp.StatusCode, err)
+	}
+	resp.Body.Close()
 }
 
 func TestServeMemory(t *testing.T) {
