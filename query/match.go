@@ -144,8 +144,18 @@ func hasScalar(v []byte) bool {
 	case 'n':
 		return false
 	case '{':
-		for _, m := range members(v) {
-			if hasScalar(m) {
+		// Of members that share a name, only the last counts, as in lookup.
+		last := map[string][]byte{}
+		var order []string
+		for name, m := range members(v) {
+			key, _ := decodeString(name)
+			if _, seen := last[key]; !seen {
+				order = append(order, key)
+			}
+			last[key] = m
+		}
+		for _, key := range order {
+			if hasScalar(last[key]) {
 				return true
 			}
 		}

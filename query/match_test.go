@@ -118,6 +118,8 @@ var matchCases = []struct {
 	{name: "exists null", query: `_exists_:user_metadata.nothing`},
 	{name: "exists array of unindexed", query: `_exists_:user_metadata.nulls`},
 	{name: "exists object holding a value", query: `_exists_:user_metadata.prefs`, want: true},
+	{name: "exists object whose value is shadowed", query: `_exists_:user_metadata.b`, doc: `{"user_metadata":{"b":{"r":5,"r":null}}}`},
+	{name: "exists object whose last duplicate holds a value", query: `_exists_:user_metadata.b`, doc: `{"user_metadata":{"b":{"r":null,"r":5}}}`, want: true},
 	{name: "exists through an array", query: `_exists_:user_metadata.addresses.city`, want: true},
 	{name: "exists root", query: `_exists_:email`, want: true},
 	{name: "exists root absent", query: `_exists_:picture`},
