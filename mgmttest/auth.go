@@ -77,6 +77,11 @@ func (a *auth) signingKey() (*rsa.PrivateKey, string) {
 // Token returns a new bearer token granting scopes (each argument may hold
 // several, space-separated); with none, it grants every scope. The token is
 // opaque: only this server knows it.
+//
+// A test server is open unless asked otherwise, so no scopes here means
+// all of them; metapatch.WithScopes() with none allows nothing, because a
+// library call is limited only when its caller says how. To test a token
+// without scopes, use Token("").
 func (s *Server) Token(scopes ...string) string {
 	list := splitScopes(scopes)
 	if len(scopes) == 0 {

@@ -38,3 +38,11 @@ func TestNewHandler(t *testing.T) {
 		t.Errorf("a token for another audience was issued: %s", b)
 	}
 }
+
+// TestTokenWithoutScopes: Token() grants every scope, Token("") none.
+func TestTokenWithoutScopes(t *testing.T) {
+	srv := mgmttest.NewServer()
+	defer srv.Close()
+	client{t, srv.URL, srv.Token()}.want("GET", "/api/v2/users", nil, 200, "[]")
+	client{t, srv.URL, srv.Token("")}.want("GET", "/api/v2/users", nil, 403, "")
+}
