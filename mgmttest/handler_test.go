@@ -14,7 +14,7 @@ import (
 func TestNewHandler(t *testing.T) {
 	ts := httptest.NewUnstartedServer(nil)
 	base := "http://" + ts.Listener.Addr().String()
-	api := mgmttest.NewHandler(base+"/")
+	api := mgmttest.NewHandler(base + "/")
 	defer api.Close() // does nothing
 	ts.Config.Handler = api.Handler()
 	ts.Start()
