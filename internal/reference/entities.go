@@ -334,19 +334,9 @@ func resolveProp(p prop, v []byte, stored *member) (value []byte, ok bool, err e
 		kept := dropNulls(patch)
 		return encode(kept), len(kept) > 0, nil
 	}
-	var base []member
-	if stored != nil && len(patch) > 0 && !isNull(stored.value) {
-		if stored.value[0] != '{' {
-			return nil, false, fail(metapatch.ErrStoredDocument)
-		}
-		base = objectMembers(stored.value)
-		if hasDuplicate(base) {
-			return nil, false, fail(metapatch.ErrStoredDocument)
-		}
-	}
-	var merged []member
-	if len(patch) > 0 {
-		merged = merge(base, patch)
+	merged, err := mergeInto(stored, patch)
+	if err != nil {
+		return nil, false, err
 	}
 	return encode(merged), true, nil
 }

@@ -207,20 +207,9 @@ func resolve(e doc, m member, stored *member) (value []byte, ok bool, err error)
 	p := e.rule(decode(m.name))
 	switch p.propKind {
 	case metadata:
-		patch := objectMembers(m.value)
-		var base []member
-		if stored != nil && len(patch) > 0 && !isNull(stored.value) {
-			if stored.value[0] != '{' {
-				return nil, false, fail(metapatch.ErrStoredDocument)
-			}
-			base = objectMembers(stored.value)
-			if hasDuplicate(base) {
-				return nil, false, fail(metapatch.ErrStoredDocument)
-			}
-		}
-		var merged []member
-		if len(patch) > 0 {
-			merged = merge(base, patch)
+		merged, err := mergeInto(stored, objectMembers(m.value))
+		if err != nil {
+			return nil, false, err
 		}
 		return encode(merged), len(merged) > 0 || p.meta.keepEmpty(), nil
 	case orgMetadata:
@@ -273,6 +262,27 @@ func apply(s, kept []member, resolve func(m member, stored *member) (value []byt
 		}
 	}
 	return out, nil
+}
+
+// mergeInto merges the members of a body's metadata object into the stored
+// member's value (stored nil: absent): a clear ({}) or an absent or null
+// stored value starts from nothing; anything else must be an object without
+// duplicate names.
+func mergeInto(stored *member, patch []member) ([]member, error) {
+	if len(patch) == 0 {
+		return nil, nil
+	}
+	var base []member
+	if stored != nil && !isNull(stored.value) {
+		if stored.value[0] != '{' {
+			return nil, fail(metapatch.ErrStoredDocument)
+		}
+		base = objectMembers(stored.value)
+		if hasDuplicate(base) {
+			return nil, fail(metapatch.ErrStoredDocument)
+		}
+	}
+	return merge(base, patch), nil
 }
 
 // merge is the package doc's "Merging", rules 3 and 5, for a non-empty patch.
