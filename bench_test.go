@@ -28,6 +28,56 @@ func BenchmarkMerge(b *testing.B) {
 	benchMergeShapes(b, "1MiB-wide", stored, patch)
 }
 
+// shapes are the documents, beyond Metadata's mid-sized members, on which
+// Merge must stay within 2× the floor, linear in size, and at one
+// allocation (a big body: two).
+var shapes = []struct {
+	name string
+	make func(size int) (stored, patch []byte)
+}{
+	{"mid", benchdata.Metadata},
+	{"wide", benchdata.Wide},
+	{"tiny", benchdata.Tiny},
+	{"bigbody", benchdata.BigBody},
+	{"unicode", benchdata.Unicode},
+	{"escapes", benchdata.Escapes},
+	{"deep90", func(size int) ([]byte, []byte) { return benchdata.Deep(size, 90) }},
+}
+
+// BenchmarkMergeShapes runs Merge and the floor on every shape at 1 MiB
+// and 8 MiB: compare metapatch ÷ floor per shape, and ns/B at 8 MiB with
+// ns/B at 1 MiB (linearity).
+func BenchmarkMergeShapes(b *testing.B) {
+	for _, sh := range shapes {
+		for _, size := range []struct {
+			name string
+			n    int
+		}{{"1MiB", 1 << 20}, {"8MiB", 8 << 20}} {
+			b.Run(sh.name+"/"+size.name, func(b *testing.B) {
+				stored, patch := sh.make(size.n)
+				benchdata.Run(b, "metapatch", stored, patch, func(s, p []byte) ([]byte, error) { return metapatch.Merge(s, p) })
+				benchdata.Run(b, "floor", stored, patch, floor)
+			})
+		}
+	}
+}
+
+// BenchmarkDiff diffs a pair whose 10 root members changed (one nested
+// number each) against the floor over the same pair. bench/ compares it
+// with evanphx/json-patch's CreateMergePatch.
+func BenchmarkDiff(b *testing.B) {
+	for _, size := range []struct {
+		name string
+		n    int
+	}{{"16KiB", 16 << 10}, {"1MiB", 1 << 20}} {
+		b.Run(size.name, func(b *testing.B) {
+			before, after := benchdata.DiffPair(size.n, 10)
+			benchdata.Run(b, "metapatch", before, after, metapatch.Diff)
+			benchdata.Run(b, "floor", before, after, floor)
+		})
+	}
+}
+
 func benchMergeShapes(b *testing.B, name string, stored, patch []byte) {
 	benchdata.Run(b, name+"/metapatch", stored, patch, func(s, p []byte) ([]byte, error) { return metapatch.Merge(s, p) })
 	benchdata.Run(b, name+"/encoding-json-map", stored, patch, mapMerge)
