@@ -125,3 +125,25 @@ func BenchmarkManyMembers(b *testing.B) {
 		benchdata.Run(b, fmt.Sprint(n), nil, benchdata.Members(n), func(s, p []byte) ([]byte, error) { return metapatch.Merge(s, p) })
 	}
 }
+
+// TestDiffAllocations asserts that Diff allocates in proportion to what
+// changed, not to the document: at most 200 allocations for 10 changed
+// root members of a 1 MiB pair.
+func TestDiffAllocations(t *testing.T) {
+	before, after := benchdata.DiffPair(1<<20, 10)
+	p, err := metapatch.Diff(before, after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body map[string]json.RawMessage
+	if err := json.Unmarshal(p, &body); err != nil || len(body) != 10 {
+		t.Fatalf("the patch names %d members, want 10 (%v)", len(body), err)
+	}
+	if got := testing.AllocsPerRun(2, func() { metapatch.Diff(before, after) }); got > 200 {
+		t.Errorf("%v allocations per call, want at most 200", got)
+	}
+	// The neighbour case: equal documents give no patch.
+	if p, err := metapatch.Diff(before, before); p != nil || err != nil {
+		t.Errorf("Diff of a document with itself: %q, %v", p, err)
+	}
+}

@@ -140,3 +140,32 @@ func TestHostileInputs(t *testing.T) {
 		})
 	}
 }
+
+// TestDiffRepeatedNestedNames: identical bytes are equal without decoding,
+// even when they repeat a nested name (a member the body does not name
+// keeps its bytes, so after is reached exactly); values whose bytes differ
+// and repeat a name are not provably equal, are sent, and are refused.
+func TestDiffRepeatedNestedNames(t *testing.T) {
+	before := []byte(`{"a":{"x":1,"x":2},"b":1}`)
+	tests := []struct {
+		name  string
+		after string
+		want  string
+		err   error
+	}{
+		{name: "identical bytes", after: `{"a":{"x":1,"x":2},"b":2}`, want: `{"b":2}`},
+		{name: "identical bytes, nothing else changed", after: `{"b":1,"a":{"x":1,"x":2}}`},
+		{name: "same value spelled apart", after: `{"a":{"x":1, "x":2},"b":1}`, err: metapatch.ErrDuplicateKey},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := metapatch.Diff(before, []byte(tc.after))
+			if !errors.Is(err, tc.err) || (tc.err == nil) != (err == nil) {
+				t.Fatalf("error %v, want %v", err, tc.err)
+			}
+			if string(got) != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
