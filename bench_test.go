@@ -1,8 +1,10 @@
 package metapatch_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"runtime/debug"
 	"testing"
 
 	"github.com/metapatch/metapatch"
@@ -146,4 +148,58 @@ func TestDiffAllocations(t *testing.T) {
 	if p, err := metapatch.Diff(before, before); p != nil || err != nil {
 		t.Errorf("Diff of a document with itself: %q, %v", p, err)
 	}
+}
+
+// TestAllocationsOnShapes asserts the allocation budget of a successful
+// Merge on every benchmark shape, in the steady state: one, the result (a
+// big body: two). Scratch space for objects of many names comes from a
+// sync.Pool, which a garbage collection empties, so the collector is off
+// while allocations are counted. The 14 MiB sizes run unless -short.
+func TestAllocationsOnShapes(t *testing.T) {
+	if raceEnabled() {
+		t.Skip("the race detector makes sync.Pool drop items at random")
+	}
+	sizes := []int{1 << 20}
+	if !testing.Short() {
+		sizes = append(sizes, 14<<20)
+	}
+	for _, sh := range shapes {
+		for _, n := range sizes {
+			stored, patch := sh.make(n)
+			want := 1.0
+			if sh.name == "bigbody" {
+				want = 2
+			}
+			t.Run(fmt.Sprintf("%s/%d", sh.name, n), func(t *testing.T) {
+				if _, err := metapatch.Merge(stored, patch); err != nil {
+					t.Fatal(err)
+				}
+				defer debug.SetGCPercent(debug.SetGCPercent(-1))
+				if got := testing.AllocsPerRun(5, func() { metapatch.Merge(stored, patch) }); got > want {
+					t.Errorf("%v allocations per call, want at most %v", got, want)
+				}
+			})
+		}
+	}
+	// The neighbour case: a body with a duplicate name fails, and its
+	// error allocates.
+	stored, patch := benchdata.Tiny(1 << 20)
+	dup := append(bytes.Clone(patch[:len(patch)-1]), `,"k0000001":2}`...)
+	if got := testing.AllocsPerRun(2, func() { metapatch.Merge(stored, dup) }); got <= 1 {
+		t.Errorf("an error made %v allocations; the test cannot tell success from failure", got)
+	}
+}
+
+// raceEnabled reports whether the test binary was built with -race.
+func raceEnabled() bool {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return false
+	}
+	for _, s := range bi.Settings {
+		if s.Key == "-race" {
+			return s.Value == "true"
+		}
+	}
+	return false
 }

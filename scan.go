@@ -10,6 +10,7 @@ import (
 	"encoding/binary"
 	"hash/maphash"
 	"math/bits"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -38,7 +39,8 @@ type scanner struct {
 // returns the offset just past it.
 func (s *scanner) value(i int) (int, error) {
 	src := s.src
-	var open stack // open containers: object offset+1, or 0 for an array
+	var open stack // open containers, and the offsets of open objects
+	open.ids = s.body
 	var err error
 next:
 	for {
@@ -50,11 +52,7 @@ next:
 			if s.body && open.n >= s.maxDepth {
 				return i, s.fail(ErrTooDeep, i, "Nesting too deep: more than %d levels", s.maxDepth)
 			}
-			var id uint32
-			if c == '{' {
-				id = uint32(i) + 1
-			}
-			open.push(id)
+			open.push(c == '{', uint32(i))
 			j := s.ws(i + 1)
 			if j < len(src) && src[j] == c+2 { // '}' or ']'
 				open.pop()
@@ -68,7 +66,7 @@ next:
 			if open.n == 1 {
 				s.rootNames++
 			}
-			if i, err = s.name(j, id-1); err != nil {
+			if i, err = s.name(j, uint32(i)); err != nil {
 				return i, err
 			}
 			continue next
@@ -99,23 +97,23 @@ next:
 			if i >= len(src) {
 				return i, s.syntax(i, "unexpected end of input")
 			}
-			top := open.top()
+			obj, id := open.top()
 			switch c := src[i]; {
-			case c == ',' && top != 0:
+			case c == ',' && obj:
 				if open.n == 1 {
 					s.rootNames++
 				}
-				if i, err = s.name(s.ws(i+1), top-1); err != nil {
+				if i, err = s.name(s.ws(i+1), id); err != nil {
 					return i, err
 				}
 				continue next
 			case c == ',':
 				i = s.ws(i + 1)
 				continue next
-			case c == '}' && top != 0, c == ']' && top == 0:
+			case c == '}' && obj, c == ']' && !obj:
 				open.pop()
 				i++
-			case top != 0:
+			case obj:
 				return i, s.syntax(i, `expected "," or "}" after object member`)
 			default:
 				return i, s.syntax(i, `expected "," or "]" after array element`)
@@ -201,13 +199,57 @@ func (s *scanner) str(i int) (end int, esc bool, err error) {
 		case c < utf8.RuneSelf:
 			j++
 		default:
-			r, n := utf8.DecodeRune(src[j:])
-			if r == utf8.RuneError && n == 1 {
-				return j, esc, s.syntax(j, "invalid UTF-8 in string")
+			// A run of multi-byte characters, decoded inline.
+			for j < len(src) && src[j] >= utf8.RuneSelf {
+				n := utf8Len(src, j)
+				if n == 0 {
+					return j, esc, s.syntax(j, "invalid UTF-8 in string")
+				}
+				j += n
 			}
-			j += n
 		}
 	}
+}
+
+// utf8Len returns the length of the valid UTF-8 encoding of a code point
+// above U+007F at src[j], or 0 when it is invalid (overlong, a surrogate,
+// past U+10FFFF, truncated): utf8.DecodeRune's rules, without its call.
+func utf8Len(src []byte, j int) int {
+	cont := func(k int) bool { return k < len(src) && src[k]&0xC0 == 0x80 }
+	in := func(k int, lo, hi byte) bool { return k < len(src) && lo <= src[k] && src[k] <= hi }
+	switch c := src[j]; {
+	case c < 0xC2:
+		return 0
+	case c <= 0xDF:
+		if cont(j + 1) {
+			return 2
+		}
+	case c == 0xE0:
+		if in(j+1, 0xA0, 0xBF) && cont(j+2) {
+			return 3
+		}
+	case c == 0xED:
+		if in(j+1, 0x80, 0x9F) && cont(j+2) {
+			return 3
+		}
+	case c <= 0xEF:
+		if cont(j+1) && cont(j+2) {
+			return 3
+		}
+	case c == 0xF0:
+		if in(j+1, 0x90, 0xBF) && cont(j+2) && cont(j+3) {
+			return 4
+		}
+	case c <= 0xF3:
+		if cont(j+1) && cont(j+2) && cont(j+3) {
+			return 4
+		}
+	case c == 0xF4:
+		if in(j+1, 0x80, 0x8F) && cont(j+2) && cont(j+3) {
+			return 4
+		}
+	}
+	return 0
 }
 
 // special flags, in the high bit of each byte, the bytes of x (8 bytes,
@@ -356,38 +398,65 @@ func (s *scanner) fail(kind error, off int, format string, args ...any) error {
 	return storedError(s.src, off, format, args...)
 }
 
-// A stack of open containers. The first levels live inline, so scanning
-// within 64 levels allocates nothing; it is a local of value, since a
-// growing slice inside the scanner would make all the scanner points to
-// escape to the heap.
+// A stack of open containers: a bit per level (object or array), and for a
+// body scanner the id of each open object. The first 4,096 levels (128 with
+// ids) live inline, so scanning a stored document of any usual depth, or a
+// body within the default depth, allocates nothing; it is a local of value,
+// since a growing slice inside the scanner would make all the scanner
+// points to escape to the heap.
 type stack struct {
-	n     int
-	small [64]uint32
-	big   []uint32
+	n      int
+	ids    bool       // record object ids
+	kinds  [64]uint64 // bit n%64 of word n/64: level n is an object
+	more   []uint64   // kinds past the inline levels
+	small  [128]uint32
+	bigIDs []uint32
 }
 
-func (s *stack) push(v uint32) {
-	if s.n < len(s.small) {
-		s.small[s.n] = v
+func (s *stack) push(obj bool, id uint32) {
+	w, bit := s.n>>6, uint64(1)<<(s.n&63)
+	if w >= len(s.kinds) && w-len(s.kinds) >= len(s.more) {
+		s.more = append(s.more, 0)
+	}
+	word := s.word(w)
+	if obj {
+		*word |= bit
 	} else {
-		s.big = append(s.big, v)
+		*word &^= bit
+	}
+	if s.ids {
+		if s.n < len(s.small) {
+			s.small[s.n] = id
+		} else {
+			s.bigIDs = append(s.bigIDs[:s.n-len(s.small)], id)
+		}
 	}
 	s.n++
 }
 
-func (s *stack) top() uint32 {
-	if s.n <= len(s.small) {
-		return s.small[s.n-1]
+func (s *stack) word(w int) *uint64 {
+	if w < len(s.kinds) {
+		return &s.kinds[w]
 	}
-	return s.big[s.n-1-len(s.small)]
+	return &s.more[w-len(s.kinds)]
 }
 
-func (s *stack) pop() {
-	s.n--
-	if s.n >= len(s.small) {
-		s.big = s.big[:len(s.big)-1]
+// top returns whether the innermost open container is an object, and its
+// id (0 without ids).
+func (s *stack) top() (obj bool, id uint32) {
+	d := s.n - 1
+	obj = *s.word(d >> 6)&(1<<(d&63)) != 0
+	if s.ids {
+		if d < len(s.small) {
+			id = s.small[d]
+		} else {
+			id = s.bigIDs[d-len(s.small)]
+		}
 	}
+	return obj, id
 }
+
+func (s *stack) pop() { s.n-- }
 
 // A nameTable is an open-addressing hash set of member names, keyed by the
 // object they belong to and compared decoded. It serves both duplicate
@@ -401,6 +470,7 @@ type nameTable struct {
 	small  [512]slot
 	body   []byte
 	stored []byte
+	pooled *[]slot // where big came from
 }
 
 // A slot records the name that starts at src[start&^escBit] (after its
@@ -453,7 +523,9 @@ func (t *nameTable) raw(e *slot) []byte {
 // nothing, when the object already has a member of that name.
 func (t *nameTable) insert(h uint64, obj uint32, start, end int, esc bool) bool {
 	if t.full() {
-		t.grow(0)
+		// Estimate the names left from the bytes per name so far, so that
+		// a large body grows its table once or twice, not by doublings.
+		t.reserve(t.n*(len(t.body)-start)/max(1, start) + 16)
 	}
 	src := t.body
 	if obj&storedTag != 0 {
@@ -510,9 +582,26 @@ func (t *nameTable) reserve(n int) {
 	t.grow(size)
 }
 
+// slotPool holds large name tables between calls, so that a body of many
+// names allocates its table only when no earlier call left one.
+var slotPool = sync.Pool{New: func() any { return new([]slot) }}
+
+// grow replaces the table by one of at least size slots (and at least
+// twice the current size), taken from slotPool when it has one large
+// enough.
 func (t *nameTable) grow(size int) {
 	old := t.slots()
-	sl := make([]slot, max(size, 2*len(old)))
+	size = max(size, 2*len(old))
+	if t.pooled == nil {
+		t.pooled = slotPool.Get().(*[]slot)
+	}
+	var sl []slot
+	if buf := *t.pooled; t.big == nil && cap(buf) >= size {
+		sl = buf[:size]
+		clear(sl)
+	} else {
+		sl = make([]slot, size)
+	}
 	mask := uint32(len(sl) - 1)
 	for _, e := range old {
 		if e.hash == 0 {
@@ -525,6 +614,16 @@ func (t *nameTable) grow(size int) {
 		sl[k] = e
 	}
 	t.big = sl
+}
+
+// release gives a large table back to slotPool; the table must not be used
+// after.
+func (t *nameTable) release() {
+	if t.pooled != nil && len(t.big) <= 1<<22 {
+		*t.pooled = t.big[:0]
+		slotPool.Put(t.pooled)
+	}
+	t.pooled, t.big = nil, nil
 }
 
 // sameName reports whether two names (raw, between quotes) decode to the
