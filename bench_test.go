@@ -118,6 +118,7 @@ func floor(stored, patch []byte) ([]byte, error) {
 func BenchmarkPatchUser(b *testing.B) {
 	user, body := benchdata.User()
 	benchdata.Run(b, "2KB", user, body, func(u, p []byte) ([]byte, error) { return metapatch.PatchUser(u, p) })
+	benchdata.Run(b, "2KB/floor", user, body, floor)
 }
 
 // BenchmarkManyMembers validates bodies of 10,000 and 100,000 members:

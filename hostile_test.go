@@ -90,6 +90,19 @@ func hostileCases() []hostileCase {
 		{name: "100,000 members", kind: "merge", body: members(100_000, ""), perInput: 12, fixed: 1 << 20, same: true},
 		{name: "100,000 members, the last one a duplicate", kind: "merge", body: members(100_000, `,"member_7":0`), want: metapatch.ErrDuplicateKey, perInput: 12, fixed: 1 << 20},
 		{name: "100,000 stored members, one a duplicate", kind: "merge", stored: members(100_000, `,"\u006dember_99999":0`), body: []byte(`{"x":1}`), want: metapatch.ErrStoredDocument, perInput: 12, fixed: 1 << 20},
+		// A body of tiny members at the size limit: the result (1 byte per
+		// body byte), the root's member list (40 bytes per member, about 3
+		// per body byte) and the name table (12 bytes per slot, at most
+		// half full, sized once from the progress of the scan: about 3 per
+		// body byte) make 7.1 bytes per body byte (4.1 when an earlier call
+		// left its table in the pool). It was 10.1, the table growing by
+		// doublings.
+		{name: "16 MiB body of tiny members", kind: "merge", body: tinyBody(limit), perInput: 8, fixed: 1 << 20, same: true},
+		// The same as a stored document: the result, and 16 bytes per
+		// stored name to sort the names (2.3 bytes per stored byte, 3.6
+		// under the race detector; 1 when an earlier call left its scratch
+		// space in the pool).
+		{name: "16 MiB stored document of tiny members", kind: "merge", stored: tinyBody(limit), body: []byte(`{"k0000001":2}`), perInput: 4, fixed: 1 << 20},
 		{name: "a 1 MB name", kind: "merge", body: []byte(`{"` + longName + `":1}`), perInput: 2, fixed: 64 << 10, same: true},
 		{name: "a 1 MB name twice", kind: "merge", body: []byte(`{"` + longName + `":1,"` + longName + `":2}`), want: metapatch.ErrDuplicateKey, perInput: 4, fixed: 64 << 10},
 		{name: "a 1 MB escaped name", kind: "merge", body: []byte(`{"` + strings.Repeat(`\u0061`, mib/6) + `":1}`), perInput: 2, fixed: 64 << 10, same: true},
@@ -102,6 +115,13 @@ func hostileCases() []hostileCase {
 		{name: "forged escaped user_id", kind: "user", body: []byte(`{"user\u005fid":"auth0|admin"}`), want: metapatch.ErrReadOnly, fixed: 64 << 10},
 	}
 	return cases
+}
+
+// tinyBody returns an object of tiny members ("k0000001":1) of at most n
+// bytes.
+func tinyBody(n int) []byte {
+	b, _ := benchdata.Tiny(n - 64)
+	return b
 }
 
 func TestHostileInputs(t *testing.T) {

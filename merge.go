@@ -244,7 +244,8 @@ func (l *nameList) grow(n int) {
 		l.pooled = namePool.Get().(*[]uint64)
 		l.names = append((*l.pooled)[:0], l.small[:l.n]...)
 	}
-	if need := 2*len(l.names) + n; need > cap(l.names) {
+	if need := 2*(len(l.names)+n) + n/8; need > cap(l.names) { // n is an estimate
+
 		l.names = slices.Grow(l.names, need-len(l.names))
 	}
 }
@@ -267,9 +268,7 @@ func (l *nameList) firstRepeatFrom(src []byte, base int) int {
 		off = firstRepeat(src, l.small[base:l.n], nil)
 	} else {
 		n := l.n - base
-		if len(l.names)+n > cap(l.names) {
-			l.grow(n)
-		}
+		l.names = slices.Grow(l.names, n)
 		off = firstRepeat(src, l.names[base:l.n], l.names[l.n:l.n+n])
 		l.names = l.names[:base]
 	}
@@ -288,7 +287,7 @@ func firstRepeat(src []byte, keys, tmp []uint64) int {
 	if len(keys) <= 256 {
 		slices.Sort(keys)
 	} else {
-		radixSort(keys, tmp, min(32, bits.Len(uint(len(keys)))+8))
+		radixSort(keys, tmp, min(32, bits.Len(uint(len(keys)))+4))
 	}
 	first := -1
 	for lo := 0; lo < len(keys); {
@@ -432,8 +431,7 @@ func (mg *merger) walk(dst []byte, at int, ps *patchObject, nl *nameList) (out [
 			}
 			wrote := true
 			if m := ps.find(mg.t, h, raw, esc); m == nil || m.act == actIgnore {
-				dst = append(append(dst, name...), ':')
-				dst, j, err = mg.copyStored(dst, j)
+				dst, j, err = mg.copyMember(dst, i, ne, j)
 			} else {
 				m.used = true
 				dst, j, wrote, err = mg.member(dst, name, m, j, nl)
@@ -546,14 +544,21 @@ func (mg *merger) member(dst, name []byte, m *member, at int, nl *nameList) (out
 	}
 }
 
-// copyStored validates the stored value at offset at and appends it, compact.
-func (mg *merger) copyStored(dst []byte, at int) ([]byte, int, error) {
+// copyMember validates the stored value at offset at and appends the
+// member whose name is src[i:ne], compact: in one copy when nothing but
+// its colon separates the name from the value.
+func (mg *merger) copyMember(dst []byte, i, ne, at int) ([]byte, int, error) {
+	src := mg.st.src
 	mg.st.spaced = false
 	end, err := mg.st.value(at)
-	if mg.st.spaced {
-		return appendCompact(dst, mg.st.src[at:end]), end, err
+	if !mg.st.spaced && at == ne+1 {
+		return append(dst, src[i:end]...), end, err
 	}
-	return append(dst, mg.st.src[at:end]...), end, err
+	dst = append(append(dst, src[i:ne]...), ':')
+	if mg.st.spaced {
+		return appendCompact(dst, src[at:end]), end, err
+	}
+	return append(dst, src[at:end]...), end, err
 }
 
 // appendBody appends a body value, compact.

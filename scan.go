@@ -136,9 +136,8 @@ func (s *scanner) name(i int, obj uint32) (int, error) {
 		return end, err
 	}
 	if s.body {
-		raw := src[i+1 : end-1]
-		if !s.names.insert(s.names.hash(raw, esc), obj, i+1, end-1, esc) {
-			return i, s.fail(ErrDuplicateKey, i, "Duplicate property name: %s", brief(decodeString(raw)))
+		if off := s.names.add(s.names.hash(src[i+1:end-1], esc), obj, i+1, end-1, esc); off >= 0 {
+			return off - 1, s.duplicate(off - 1)
 		}
 	}
 	j := s.ws(end)
@@ -146,6 +145,12 @@ func (s *scanner) name(i int, obj uint32) (int, error) {
 		return j, s.syntax(j, `expected ":" after member name`)
 	}
 	return s.ws(j + 1), nil
+}
+
+// duplicate is the error for the repeated name at src[i].
+func (s *scanner) duplicate(i int) error {
+	end, _ := skipString(s.src, i)
+	return s.fail(ErrDuplicateKey, i, "Duplicate property name: %s", brief(decodeString(s.src[i+1:end-1])))
 }
 
 // ws skips white space and notes that there was some.
@@ -375,6 +380,18 @@ func absent(src []byte) (int, bool) {
 // document scans a whole input that must be one value and nothing but white
 // space around it, and returns the offsets of that value.
 func (s *scanner) document() (start, end int, err error) {
+	start, end, err = s.whole()
+	if s.body {
+		// The names still waiting to be checked all come before any
+		// other problem: a repeat among them is the first problem.
+		if off := s.names.flush(); off >= 0 {
+			return start, off - 1, s.duplicate(off - 1)
+		}
+	}
+	return start, end, err
+}
+
+func (s *scanner) whole() (start, end int, err error) {
 	start = s.ws(0)
 	if end, err = s.value(start); err != nil {
 		return start, end, err
@@ -471,6 +488,9 @@ type nameTable struct {
 	body   []byte
 	stored []byte
 	pooled *[]slot // where big came from
+	pend   [16]pendingName
+	npend  int
+	touch  uint32 // keeps the reads of add
 }
 
 // A slot records the name that starts at src[start&^escBit] (after its
@@ -550,6 +570,48 @@ func (t *nameTable) insert(h uint64, obj uint32, start, end int, esc bool) bool 
 			return false
 		}
 	}
+}
+
+// A pendingName is a name waiting in a nameTable's batch.
+type pendingName struct {
+	h          uint64
+	obj        uint32
+	start, end int32
+	esc        bool
+}
+
+// add records a name as insert does, but in batches: the slots of a batch
+// are read first, all at once, so that a large table's cache misses
+// overlap instead of following one another. It returns the offset of the
+// first name of a full batch that repeats an earlier one, or -1; flush
+// checks the last batch.
+func (t *nameTable) add(h uint64, obj uint32, start, end int, esc bool) int {
+	if len(t.slots()) <= len(t.small) {
+		if !t.insert(h, obj, start, end, esc) {
+			return start
+		}
+		return -1
+	}
+	sl := t.slots()
+	t.touch ^= sl[slotHash(h, obj)&uint32(len(sl)-1)].hash
+	t.pend[t.npend] = pendingName{h, obj, int32(start), int32(end), esc}
+	if t.npend++; t.npend == len(t.pend) {
+		return t.flush()
+	}
+	return -1
+}
+
+// flush inserts the waiting names, in order, and returns the offset of the
+// first that repeats an earlier name, or -1.
+func (t *nameTable) flush() int {
+	n := t.npend
+	t.npend = 0
+	for _, p := range t.pend[:n] {
+		if !t.insert(p.h, p.obj, int(p.start), int(p.end), p.esc) {
+			return int(p.start)
+		}
+	}
+	return -1
 }
 
 // lookup returns the offset in the body of the name of object obj that
