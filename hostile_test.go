@@ -3,6 +3,7 @@ package metapatch_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"runtime"
 	"strings"
 	"testing"
@@ -187,5 +188,42 @@ func TestDiffRepeatedNestedNames(t *testing.T) {
 				t.Errorf("got %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestRepeatsInLargeObjects: a repeated name is found in objects too large
+// to check in place (the names are sorted by part of a random hash, so
+// each round sorts them differently), as a body, nested in a body, and as
+// a stored document; the same objects without the repeat pass.
+func TestRepeatsInLargeObjects(t *testing.T) {
+	object := func(n, dup int) []byte {
+		b := []byte("{")
+		for i := range n {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			k := i
+			if i == n-1 && dup >= 0 {
+				k = dup
+			}
+			b = fmt.Appendf(b, `"m%d":%d`, k, i)
+		}
+		return append(b, '}')
+	}
+	for round := range 300 {
+		n, dup := 300+round*7, round*3
+		if _, err := metapatch.Merge(nil, object(n, dup)); !errors.Is(err, metapatch.ErrDuplicateKey) {
+			t.Fatalf("body of %d members, m%d twice: %v", n, dup, err)
+		}
+		nested := append(append([]byte(`{"a":[`), object(n, dup)...), "]}"...)
+		if _, err := metapatch.Merge(nil, nested); !errors.Is(err, metapatch.ErrDuplicateKey) {
+			t.Fatalf("nested body of %d members, m%d twice: %v", n, dup, err)
+		}
+		if _, err := metapatch.Merge(object(n, dup), []byte(`{"x":1}`)); !errors.Is(err, metapatch.ErrStoredDocument) {
+			t.Fatalf("stored object of %d members, m%d twice: %v", n, dup, err)
+		}
+		if _, err := metapatch.Merge(object(n, -1), object(n, -1)); err != nil {
+			t.Fatalf("%d members without a repeat: %v", n, err)
+		}
 	}
 }

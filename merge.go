@@ -169,8 +169,8 @@ func memberSlice(buf []member, n int) []member {
 
 // find returns the member named raw (a name between quotes, hashed as h),
 // or nil. A small object compares the hashes of its names first, computed
-// at the first call.
-func (p *patchObject) find(t *nameTable, h uint64, raw []byte, esc bool) *member {
+// at the first call; a larger one searches idx, built at the first call.
+func (p *patchObject) find(t *nameTable, h uint64, raw []byte, esc bool, idx *memberIndex) *member {
 	if len(p.members) <= len(p.hashes) {
 		if !p.hashed {
 			for k := range p.members {
@@ -188,12 +188,49 @@ func (p *patchObject) find(t *nameTable, h uint64, raw []byte, esc bool) *member
 		}
 		return nil
 	}
-	off := t.lookup(h, p.obj, raw, esc)
-	if off < 0 {
-		return nil
+	if idx.keys == nil {
+		idx.build(t, p)
 	}
-	k, _ := slices.BinarySearchFunc(p.members, int32(off-1), func(m member, off int32) int { return int(m.off - off) })
-	return &p.members[k]
+	k, _ := slices.BinarySearch(idx.keys, h>>32<<32)
+	for ; k < len(idx.keys) && idx.keys[k]>>32 == h>>32; k++ {
+		if m := &p.members[uint32(idx.keys[k])]; sameName(m.raw(t.body), m.esc, raw, esc) {
+			return m
+		}
+	}
+	return nil
+}
+
+// A memberIndex is the sorted hashes of a large patch object's names, each
+// with its member's index, in scratch space from namePool. It is a local
+// of object, never stored in the patch object: a growing slice there would
+// make all the patch object points to escape to the heap.
+type memberIndex struct {
+	keys   []uint64
+	pooled *[]uint64
+}
+
+func (idx *memberIndex) build(t *nameTable, p *patchObject) {
+	idx.pooled = namePool.Get().(*[]uint64)
+	buf := slices.Grow((*idx.pooled)[:0], 2*len(p.members))
+	for k := range p.members {
+		m := &p.members[k]
+		buf = append(buf, t.hash(m.raw(t.body), m.esc)>>32<<32|uint64(k))
+	}
+	if len(buf) <= 256 {
+		slices.Sort(buf)
+	} else {
+		radixSort(buf, buf[len(buf):2*len(buf)], 32)
+	}
+	idx.keys = buf
+}
+
+// release gives the index's scratch space back to namePool.
+func (idx *memberIndex) release() {
+	if idx.pooled != nil && cap(idx.keys) <= 1<<22 {
+		*idx.pooled = idx.keys[:0]
+		namePool.Put(idx.pooled)
+	}
+	idx.pooled, idx.keys = nil, nil
 }
 
 // A merger walks a stored document once, validating it, and writes the
@@ -259,6 +296,25 @@ func (l *nameList) release() {
 	l.pooled, l.names, l.n = nil, nil, 0
 }
 
+// repeatIn returns the offset in src of the first name of the names from
+// base to end that repeats an earlier one of them, or -1. It reorders them.
+func (l *nameList) repeatIn(src []byte, base, end int) int {
+	if l.names == nil {
+		return firstRepeat(src, l.small[base:end], nil)
+	}
+	n := end - base
+	l.names = slices.Grow(l.names, n)
+	return firstRepeat(src, l.names[base:end], l.names[len(l.names):len(l.names)+n])
+}
+
+// truncate forgets the names from base on.
+func (l *nameList) truncate(base int) {
+	l.n = base
+	if l.names != nil {
+		l.names = l.names[:base]
+	}
+}
+
 // firstRepeatFrom returns the offset in src of the first name recorded
 // since base that repeats an earlier one since base, or -1, and forgets
 // the names since base.
@@ -284,19 +340,22 @@ func firstRepeat(src []byte, keys, tmp []uint64) int {
 	if len(keys) < 2 {
 		return -1
 	}
+	b := 32
 	if len(keys) <= 256 {
 		slices.Sort(keys)
 	} else {
-		radixSort(keys, tmp, min(32, bits.Len(uint(len(keys)))+4))
+		b = radixSort(keys, tmp, min(32, bits.Len(uint(len(keys)))+4))
 	}
+	shift := 64 - min(b, 32)
 	first := -1
 	for lo := 0; lo < len(keys); {
 		hi := lo + 1
-		for hi < len(keys) && keys[hi]>>32 == keys[lo]>>32 {
+		for hi < len(keys) && keys[hi]>>shift == keys[lo]>>shift {
 			hi++
 		}
-		// A run of one hash (keys sorted by their top bits come in runs;
-		// within a run, in document order).
+		// A run of keys with the same top b bits of their hash (sorted by
+		// those bits, stably: within a run, in document order, perhaps
+		// with other hashes between equal ones).
 		for j := lo + 1; j < hi; j++ {
 			b := int(uint32(keys[j]))
 			if first >= 0 && b >= first {
@@ -330,8 +389,9 @@ func skipStringEnd(src []byte, i int) int {
 }
 
 // radixSort sorts keys by their top b bits (b at most 32), stably, in 11-bit
-// passes; tmp is scratch space as long as keys.
-func radixSort(keys, tmp []uint64, b int) {
+// passes, and returns how many top bits it sorted them by (b rounded up to
+// whole passes); tmp is scratch space as long as keys.
+func radixSort(keys, tmp []uint64, b int) int {
 	const digit = 11
 	passes := (b + digit - 1) / digit
 	var count [1 << digit]int
@@ -357,6 +417,7 @@ func radixSort(keys, tmp []uint64, b int) {
 	if passes%2 == 1 {
 		copy(keys, tmp)
 	}
+	return passes * digit
 }
 
 // sub returns the members of metadata member m's value.
@@ -389,7 +450,9 @@ func (mg *merger) root(dst []byte, at int, ps *patchObject) ([]byte, error) {
 // object and the number of members written and stored.
 func (mg *merger) object(dst []byte, at int, ps *patchObject, nl *nameList) (out []byte, end, keys, stored int, err error) {
 	base := nl.n
-	out, end, keys, stored, err = mg.walk(dst, at, ps, nl)
+	var idx memberIndex
+	out, end, keys, stored, err = mg.walk(dst, at, ps, nl, &idx)
+	idx.release()
 	// The stored object's names are checked for repeats once it is walked,
 	// or as far as it was walked: a repeat comes before any later error.
 	if off := nl.firstRepeatFrom(mg.st.src, base); off >= 0 {
@@ -401,7 +464,7 @@ func (mg *merger) object(dst []byte, at int, ps *patchObject, nl *nameList) (out
 
 // walk is object without the check of repeated stored names: it records
 // each stored name in mg.names instead.
-func (mg *merger) walk(dst []byte, at int, ps *patchObject, nl *nameList) (out []byte, end, keys, stored int, err error) {
+func (mg *merger) walk(dst []byte, at int, ps *patchObject, nl *nameList, idx *memberIndex) (out []byte, end, keys, stored int, err error) {
 	dst = append(dst, '{')
 	if at >= 0 {
 		src := mg.st.src
@@ -430,7 +493,7 @@ func (mg *merger) walk(dst []byte, at int, ps *patchObject, nl *nameList) (out [
 				dst = append(dst, ',')
 			}
 			wrote := true
-			if m := ps.find(mg.t, h, raw, esc); m == nil || m.act == actIgnore {
+			if m := ps.find(mg.t, h, raw, esc, idx); m == nil || m.act == actIgnore {
 				dst, j, err = mg.copyMember(dst, i, ne, j)
 			} else {
 				m.used = true

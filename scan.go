@@ -8,6 +8,7 @@ package metapatch
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"hash/maphash"
 	"math/bits"
 	"sync"
@@ -38,9 +39,46 @@ type scanner struct {
 // value scans the value that starts at src[i] (no leading white space) and
 // returns the offset just past it.
 func (s *scanner) value(i int) (int, error) {
-	src := s.src
-	var open stack // open containers, and the offsets of open objects
+	var open stack // open containers; in a body, where each object's names start in its name list
 	open.ids = s.body
+	end, err := s.walk(i, &open)
+	if err != nil && s.body {
+		// The names of the objects still open all come before the
+		// problem: a repeat among them is the first problem.
+		if off := s.openRepeat(&open); off >= 0 {
+			return off - 1, s.duplicate(off - 1)
+		}
+	}
+	return end, err
+}
+
+// openRepeat returns the offset of the first repeated name among the
+// names of the open objects, or -1. An outer object's names so far all come
+// before an inner one's.
+func (s *scanner) openRepeat(open *stack) int {
+	l := &s.names.list
+	for d := range open.n {
+		obj, base := open.at(d)
+		if !obj {
+			continue
+		}
+		end := l.n
+		for e := d + 1; e < open.n; e++ {
+			if o, b := open.at(e); o {
+				end = int(b)
+				break
+			}
+		}
+		if off := l.repeatIn(s.src, int(base), end); off >= 0 {
+			return off
+		}
+	}
+	return -1
+}
+
+// walk is value, with the stack of open containers.
+func (s *scanner) walk(i int, open *stack) (int, error) {
+	src := s.src
 	var err error
 next:
 	for {
@@ -52,7 +90,11 @@ next:
 			if s.body && open.n >= s.maxDepth {
 				return i, s.fail(ErrTooDeep, i, "Nesting too deep: more than %d levels", s.maxDepth)
 			}
-			open.push(c == '{', uint32(i))
+			var base uint32
+			if s.body {
+				base = uint32(s.names.list.n)
+			}
+			open.push(c == '{', base)
 			j := s.ws(i + 1)
 			if j < len(src) && src[j] == c+2 { // '}' or ']'
 				open.pop()
@@ -66,7 +108,7 @@ next:
 			if open.n == 1 {
 				s.rootNames++
 			}
-			if i, err = s.name(j, uint32(i)); err != nil {
+			if i, err = s.name(j); err != nil {
 				return i, err
 			}
 			continue next
@@ -103,14 +145,24 @@ next:
 				if open.n == 1 {
 					s.rootNames++
 				}
-				if i, err = s.name(s.ws(i+1), id); err != nil {
+				if i, err = s.name(s.ws(i + 1)); err != nil {
 					return i, err
 				}
 				continue next
 			case c == ',':
 				i = s.ws(i + 1)
 				continue next
-			case c == '}' && obj, c == ']' && !obj:
+			case c == '}' && obj:
+				if s.body {
+					// Check the object's names for a repeat, and forget them.
+					if s.names.list.repeatIn(src, int(id), s.names.list.n) >= 0 {
+						return i, errRepeat
+					}
+					s.names.list.truncate(int(id))
+				}
+				open.pop()
+				i++
+			case c == ']' && !obj:
 				open.pop()
 				i++
 			case obj:
@@ -123,10 +175,13 @@ next:
 	}
 }
 
+// errRepeat stands for a repeated name until value finds the first one.
+var errRepeat = errors.New("repeated name")
+
 // name scans an object member's name at src[i] and the colon after it, and
 // returns the offset of the member's value. In a body, the name is recorded
-// under the object whose '{' is at obj, and a second use of it is refused.
-func (s *scanner) name(i int, obj uint32) (int, error) {
+// in the name list, where the innermost open object's names are last.
+func (s *scanner) name(i int) (int, error) {
 	src := s.src
 	if i >= len(src) || src[i] != '"' {
 		return i, s.syntax(i, "expected a member name")
@@ -136,9 +191,8 @@ func (s *scanner) name(i int, obj uint32) (int, error) {
 		return end, err
 	}
 	if s.body {
-		if off := s.names.add(s.names.hash(src[i+1:end-1], esc), obj, i+1, end-1, esc); off >= 0 {
-			return off - 1, s.duplicate(off - 1)
-		}
+		l := &s.names.list
+		l.add(s.names.hash(src[i+1:end-1], esc)>>32<<32|uint64(i+1), 3*l.n)
 	}
 	j := s.ws(end)
 	if j >= len(src) || src[j] != ':' {
@@ -380,18 +434,6 @@ func absent(src []byte) (int, bool) {
 // document scans a whole input that must be one value and nothing but white
 // space around it, and returns the offsets of that value.
 func (s *scanner) document() (start, end int, err error) {
-	start, end, err = s.whole()
-	if s.body {
-		// The names still waiting to be checked all come before any
-		// other problem: a repeat among them is the first problem.
-		if off := s.names.flush(); off >= 0 {
-			return start, off - 1, s.duplicate(off - 1)
-		}
-	}
-	return start, end, err
-}
-
-func (s *scanner) whole() (start, end int, err error) {
 	start = s.ws(0)
 	if end, err = s.value(start); err != nil {
 		return start, end, err
@@ -475,6 +517,19 @@ func (s *stack) top() (obj bool, id uint32) {
 
 func (s *stack) pop() { s.n-- }
 
+// at returns level d as top does.
+func (s *stack) at(d int) (obj bool, id uint32) {
+	obj = *s.word(d >> 6)&(1<<(d&63)) != 0
+	if s.ids {
+		if d < len(s.small) {
+			id = s.small[d]
+		} else {
+			id = s.bigIDs[d-len(s.small)]
+		}
+	}
+	return obj, id
+}
+
 // A nameTable is an open-addressing hash set of member names, keyed by the
 // object they belong to and compared decoded. It serves both duplicate
 // detection and the lookup of a stored name among a patch's members. Its
@@ -487,10 +542,8 @@ type nameTable struct {
 	small  [512]slot
 	body   []byte
 	stored []byte
-	pooled *[]slot // where big came from
-	pend   [16]pendingName
-	npend  int
-	touch  uint32 // keeps the reads of add
+	pooled *[]slot  // where big came from
+	list   nameList // a body scanner's names of the open objects
 }
 
 // A slot records the name that starts at src[start&^escBit] (after its
@@ -572,48 +625,6 @@ func (t *nameTable) insert(h uint64, obj uint32, start, end int, esc bool) bool 
 	}
 }
 
-// A pendingName is a name waiting in a nameTable's batch.
-type pendingName struct {
-	h          uint64
-	obj        uint32
-	start, end int32
-	esc        bool
-}
-
-// add records a name as insert does, but in batches: the slots of a batch
-// are read first, all at once, so that a large table's cache misses
-// overlap instead of following one another. It returns the offset of the
-// first name of a full batch that repeats an earlier one, or -1; flush
-// checks the last batch.
-func (t *nameTable) add(h uint64, obj uint32, start, end int, esc bool) int {
-	if len(t.slots()) <= len(t.small) {
-		if !t.insert(h, obj, start, end, esc) {
-			return start
-		}
-		return -1
-	}
-	sl := t.slots()
-	t.touch ^= sl[slotHash(h, obj)&uint32(len(sl)-1)].hash
-	t.pend[t.npend] = pendingName{h, obj, int32(start), int32(end), esc}
-	if t.npend++; t.npend == len(t.pend) {
-		return t.flush()
-	}
-	return -1
-}
-
-// flush inserts the waiting names, in order, and returns the offset of the
-// first that repeats an earlier name, or -1.
-func (t *nameTable) flush() int {
-	n := t.npend
-	t.npend = 0
-	for _, p := range t.pend[:n] {
-		if !t.insert(p.h, p.obj, int(p.start), int(p.end), p.esc) {
-			return int(p.start)
-		}
-	}
-	return -1
-}
-
 // lookup returns the offset in the body of the name of object obj that
 // equals raw, or -1.
 func (t *nameTable) lookup(h uint64, obj uint32, raw []byte, esc bool) int {
@@ -681,6 +692,7 @@ func (t *nameTable) grow(size int) {
 // release gives a large table back to slotPool; the table must not be used
 // after.
 func (t *nameTable) release() {
+	t.list.release()
 	if t.pooled != nil && len(t.big) <= 1<<22 {
 		*t.pooled = t.big[:0]
 		slotPool.Put(t.pooled)
