@@ -340,11 +340,22 @@ func firstRepeat(src []byte, keys, tmp []uint64) int {
 	if len(keys) < 2 {
 		return -1
 	}
+	if len(keys) <= 16 {
+		// In document order, without sorting.
+		for j := 1; j < len(keys); j++ {
+			for i := range j {
+				if keys[i]>>32 == keys[j]>>32 && sameStoredName(src, int(uint32(keys[i])), int(uint32(keys[j]))) {
+					return int(uint32(keys[j]))
+				}
+			}
+		}
+		return -1
+	}
 	b := 32
 	if len(keys) <= 256 {
 		slices.Sort(keys)
 	} else {
-		b = radixSort(keys, tmp, min(32, bits.Len(uint(len(keys)))+4))
+		b = radixSort(keys, tmp, min(32, bits.Len(uint(len(keys)))+3))
 	}
 	shift := 64 - min(b, 32)
 	first := -1
@@ -388,11 +399,11 @@ func skipStringEnd(src []byte, i int) int {
 	return end
 }
 
-// radixSort sorts keys by their top b bits (b at most 32), stably, in 11-bit
+// radixSort sorts keys by their top b bits (b at most 32), stably, in 12-bit
 // passes, and returns how many top bits it sorted them by (b rounded up to
 // whole passes); tmp is scratch space as long as keys.
 func radixSort(keys, tmp []uint64, b int) int {
-	const digit = 11
+	const digit = 12
 	passes := (b + digit - 1) / digit
 	var count [1 << digit]int
 	src, dst := keys, tmp

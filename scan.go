@@ -39,6 +39,9 @@ type scanner struct {
 // value scans the value that starts at src[i] (no leading white space) and
 // returns the offset just past it.
 func (s *scanner) value(i int) (int, error) {
+	if i < len(s.src) && s.src[i] != '{' && s.src[i] != '[' {
+		return s.scalar(i)
+	}
 	var open stack // open containers; in a body, where each object's names start in its name list
 	open.ids = s.body
 	end, err := s.walk(i, &open)
@@ -50,6 +53,23 @@ func (s *scanner) value(i int) (int, error) {
 		}
 	}
 	return end, err
+}
+
+// scalar scans the value at src[i] that is not an object or an array, as
+// walk does, without its stack.
+func (s *scanner) scalar(i int) (int, error) {
+	switch s.src[i] {
+	case '"':
+		end, _, err := s.str(i)
+		return end, err
+	case 't':
+		return s.literal(i, "true")
+	case 'f':
+		return s.literal(i, "false")
+	case 'n':
+		return s.literal(i, "null")
+	}
+	return s.number(i)
 }
 
 // openRepeat returns the offset of the first repeated name among the
@@ -458,7 +478,7 @@ func (s *scanner) fail(kind error, off int, format string, args ...any) error {
 }
 
 // A stack of open containers: a bit per level (object or array), and for a
-// body scanner the id of each open object. The first 4,096 levels (128 with
+// body scanner the id of each open object. The first 1,024 levels (128 with
 // ids) live inline, so scanning a stored document of any usual depth, or a
 // body within the default depth, allocates nothing; it is a local of value,
 // since a growing slice inside the scanner would make all the scanner
@@ -466,7 +486,7 @@ func (s *scanner) fail(kind error, off int, format string, args ...any) error {
 type stack struct {
 	n      int
 	ids    bool       // record object ids
-	kinds  [64]uint64 // bit n%64 of word n/64: level n is an object
+	kinds  [16]uint64 // bit n%64 of word n/64: level n is an object
 	more   []uint64   // kinds past the inline levels
 	small  [128]uint32
 	bigIDs []uint32
