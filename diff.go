@@ -45,10 +45,26 @@ func Diff(before, after []byte) ([]byte, error) {
 	} else if b, err = d.members(d.beforeAt, d.afterAt); err != nil || b == nil {
 		return nil, err
 	}
-	if _, err := Merge(before, b); err != nil {
+	if err := checkMergeBody(before, b); err != nil {
 		return nil, err
 	}
 	return b, nil
+}
+
+// checkMergeBody returns the error Merge(before, b) would return, before
+// having passed checkDocument: b's body rules, and the result's size. A
+// result is never longer than both inputs and two bytes, so below the
+// limit only the body needs checking, and before is not walked again.
+func checkMergeBody(before, b []byte) error {
+	c := newConfig(nil)
+	if len(before)+len(b)+2 > c.maxBytes {
+		_, err := Merge(before, b)
+		return err
+	}
+	t := nameTable{seed: maphash.MakeSeed()}
+	_, _, _, err := parseBody(b, &c, &t)
+	t.release()
+	return err
 }
 
 // DiffUser returns the PATCH /api/v2/users/{id} body that turns the stored
@@ -547,24 +563,47 @@ func objectEqual(a, b []byte, depth int) bool {
 	if len(am) != len(bm) {
 		return false
 	}
-	ao, bo := object{src: a, members: am, dup: -1}, object{src: b, members: bm, dup: -1}
-	ao.index(0)
-	bo.index(0)
-	if ao.dup >= 0 || bo.dup >= 0 {
-		return false // not provably equal
+	if len(am) > smallObject {
+		ao, bo := objectAt(a, 0), objectAt(b, 0)
+		return ao.dup < 0 && bo.dup < 0 && membersEqual(a, ao.members, b, bo.members, &bo, depth)
 	}
+	// Small objects: repeats and names found in place, nothing indexed
+	// (an index would make the buffers above escape to the heap).
+	for k := 1; k < len(am); k++ {
+		if smallFind(a, am[:k], &am[k], a) != nil || smallFind(b, bm[:k], &bm[k], b) != nil {
+			return false // a repeated name: not provably equal
+		}
+	}
+	return membersEqual(a, am, b, bm, nil, depth)
+}
+
+// membersEqual reports whether every member of am (in a) equals the member
+// of the same name in bm (in b), found at the same place, else through bo
+// (nil: by a search of bm); both have as many members and no repeated name.
+func membersEqual(a []byte, am []member, b []byte, bm []member, bo *object, depth int) bool {
 	for k := range am {
 		o := &bm[k]
 		if !sameName(am[k].raw(a), am[k].esc, o.raw(b), o.esc) {
-			if o = bo.get(&am[k], a); o == nil {
+			if bo != nil {
+				o = bo.get(&am[k], a)
+			} else {
+				o = smallFind(b, bm, &am[k], a)
+			}
+			if o == nil {
 				return false
 			}
 		}
-		if !jsonEqual(ao.value(&am[k]), bo.value(o), depth+1) {
+		if !jsonEqual(am[k].valueIn(a), o.valueIn(b), depth+1) {
 			return false
 		}
 	}
 	return true
+}
+
+// smallFind returns the member of ms (members of an object of src) named
+// as m of other, or nil.
+func smallFind(src []byte, ms []member, m *member, other []byte) *member {
+	return object{src: src}.find(ms, m, other)
 }
 
 // numberEqual compares two valid JSON numbers by exact decimal value,
