@@ -1,5 +1,5 @@
 // This file computes the PATCH body that turns one stored document into
-// another under SPEC sections 1 to 6: Diff, DiffUser, DiffClient and
+// another under the package doc's rules ("Diff"): Diff, DiffUser, DiffClient and
 // DiffOrganization. Each builds the smallest body from a comparison of
 // decoded values, then applies it with the Patch function it serves, so the
 // entity rules are checked by the same code that will run on the server.

@@ -1,6 +1,6 @@
-// This file implements SPEC section 1 ("The root-level merge") and its
-// byte-level output rules: Merge, and the object walker that every entity
-// uses to apply a body's members to a stored object in one pass.
+// This file implements the package doc's "Merging" and its byte-level
+// output rules: Merge, and the object walker that every entity uses to
+// apply a body's members to a stored object in one pass.
 
 package metapatch
 

@@ -1,7 +1,7 @@
-// This file implements SPEC sections 2 and 8 ("What counts as valid input",
-// "Stored document checks", "Strings in a body"): one iterative JSON scanner,
-// strict for request bodies and lenient for stored documents, and the name
-// table that finds duplicate names in linear time.
+// This file implements the package doc's "Valid input": one iterative JSON
+// scanner, strict for request bodies and lenient for stored documents, which
+// finds repeated names in linear time by sorting their seeded hashes object
+// by object, and the name table that indexes Diff's objects.
 
 package metapatch
 
@@ -445,7 +445,7 @@ func digits(src []byte, j int) int {
 }
 
 // absent reports whether a stored document is absent: empty, only white
-// space, or null (SPEC 8). It returns the offset of its first value.
+// space, or null (package doc, "Merging"). It returns the offset of its first value.
 func absent(src []byte) (int, bool) {
 	i := skipWS(src, 0)
 	return i, i == len(src) || bytes.HasPrefix(src[i:], []byte("null")) && skipWS(src, i+4) == len(src)
@@ -551,10 +551,10 @@ func (s *stack) at(d int) (obj bool, id uint32) {
 }
 
 // A nameTable is an open-addressing hash set of member names, keyed by the
-// object they belong to and compared decoded. It serves both duplicate
-// detection and the lookup of a stored name among a patch's members. Its
-// first slots live inline, so a call with a few hundred names allocates
-// nothing for it.
+// object they belong to and compared decoded: Diff indexes its objects with
+// it. It also holds the hash seed of a call, and a body scanner's list of
+// the names of its open objects (list). Its first slots live inline, so a
+// call with a few hundred names allocates nothing for it.
 type nameTable struct {
 	seed   maphash.Seed
 	n      int
