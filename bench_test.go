@@ -1,8 +1,10 @@
 package metapatch_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"runtime/debug"
 	"testing"
 
 	"github.com/metapatch/metapatch"
@@ -26,6 +28,56 @@ func BenchmarkMerge(b *testing.B) {
 	}
 	stored, patch := benchdata.Wide(1 << 20)
 	benchMergeShapes(b, "1MiB-wide", stored, patch)
+}
+
+// shapes are the documents, beyond Metadata's mid-sized members, on which
+// Merge must stay within 2× the floor, linear in size, and at one
+// allocation (a big body: two).
+var shapes = []struct {
+	name string
+	make func(size int) (stored, patch []byte)
+}{
+	{"mid", benchdata.Metadata},
+	{"wide", benchdata.Wide},
+	{"tiny", benchdata.Tiny},
+	{"bigbody", benchdata.BigBody},
+	{"unicode", benchdata.Unicode},
+	{"escapes", benchdata.Escapes},
+	{"deep90", func(size int) ([]byte, []byte) { return benchdata.Deep(size, 90) }},
+}
+
+// BenchmarkMergeShapes runs Merge and the floor on every shape at 1 MiB
+// and 8 MiB: compare metapatch ÷ floor per shape, and ns/B at 8 MiB with
+// ns/B at 1 MiB (linearity).
+func BenchmarkMergeShapes(b *testing.B) {
+	for _, sh := range shapes {
+		for _, size := range []struct {
+			name string
+			n    int
+		}{{"1MiB", 1 << 20}, {"8MiB", 8 << 20}} {
+			b.Run(sh.name+"/"+size.name, func(b *testing.B) {
+				stored, patch := sh.make(size.n)
+				benchdata.Run(b, "metapatch", stored, patch, func(s, p []byte) ([]byte, error) { return metapatch.Merge(s, p) })
+				benchdata.Run(b, "floor", stored, patch, floor)
+			})
+		}
+	}
+}
+
+// BenchmarkDiff diffs a pair whose 10 root members changed (one nested
+// number each) against the floor over the same pair. bench/ compares it
+// with evanphx/json-patch's CreateMergePatch.
+func BenchmarkDiff(b *testing.B) {
+	for _, size := range []struct {
+		name string
+		n    int
+	}{{"16KiB", 16 << 10}, {"1MiB", 1 << 20}} {
+		b.Run(size.name, func(b *testing.B) {
+			before, after := benchdata.DiffPair(size.n, 10)
+			benchdata.Run(b, "metapatch", before, after, metapatch.Diff)
+			benchdata.Run(b, "floor", before, after, floor)
+		})
+	}
 }
 
 func benchMergeShapes(b *testing.B, name string, stored, patch []byte) {
@@ -66,6 +118,7 @@ func floor(stored, patch []byte) ([]byte, error) {
 func BenchmarkPatchUser(b *testing.B) {
 	user, body := benchdata.User()
 	benchdata.Run(b, "2KB", user, body, func(u, p []byte) ([]byte, error) { return metapatch.PatchUser(u, p) })
+	benchdata.Run(b, "2KB/floor", user, body, floor)
 }
 
 // BenchmarkManyMembers validates bodies of 10,000 and 100,000 members:
@@ -74,4 +127,80 @@ func BenchmarkManyMembers(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
 		benchdata.Run(b, fmt.Sprint(n), nil, benchdata.Members(n), func(s, p []byte) ([]byte, error) { return metapatch.Merge(s, p) })
 	}
+}
+
+// TestDiffAllocations asserts that Diff allocates in proportion to what
+// changed, not to the document: at most 200 allocations for 10 changed
+// root members of a 1 MiB pair.
+func TestDiffAllocations(t *testing.T) {
+	before, after := benchdata.DiffPair(1<<20, 10)
+	p, err := metapatch.Diff(before, after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body map[string]json.RawMessage
+	if err := json.Unmarshal(p, &body); err != nil || len(body) != 10 {
+		t.Fatalf("the patch names %d members, want 10 (%v)", len(body), err)
+	}
+	if got := testing.AllocsPerRun(2, func() { metapatch.Diff(before, after) }); got > 200 {
+		t.Errorf("%v allocations per call, want at most 200", got)
+	}
+	// The neighbour case: equal documents give no patch.
+	if p, err := metapatch.Diff(before, before); p != nil || err != nil {
+		t.Errorf("Diff of a document with itself: %q, %v", p, err)
+	}
+}
+
+// TestAllocationsOnShapes asserts the allocation budget of a successful
+// Merge on every benchmark shape, in the steady state: one, the result (a
+// big body: two). Scratch space for objects of many names comes from a
+// sync.Pool, which a garbage collection empties, so the collector is off
+// while allocations are counted. The 14 MiB sizes run unless -short.
+func TestAllocationsOnShapes(t *testing.T) {
+	if raceEnabled() {
+		t.Skip("the race detector makes sync.Pool drop items at random")
+	}
+	sizes := []int{1 << 20}
+	if !testing.Short() {
+		sizes = append(sizes, 14<<20)
+	}
+	for _, sh := range shapes {
+		for _, n := range sizes {
+			stored, patch := sh.make(n)
+			want := 1.0
+			if sh.name == "bigbody" {
+				want = 2
+			}
+			t.Run(fmt.Sprintf("%s/%d", sh.name, n), func(t *testing.T) {
+				if _, err := metapatch.Merge(stored, patch); err != nil {
+					t.Fatal(err)
+				}
+				defer debug.SetGCPercent(debug.SetGCPercent(-1))
+				if got := testing.AllocsPerRun(5, func() { metapatch.Merge(stored, patch) }); got > want {
+					t.Errorf("%v allocations per call, want at most %v", got, want)
+				}
+			})
+		}
+	}
+	// The neighbour case: a body with a duplicate name fails, and its
+	// error allocates.
+	stored, patch := benchdata.Tiny(1 << 20)
+	dup := append(bytes.Clone(patch[:len(patch)-1]), `,"k0000001":2}`...)
+	if got := testing.AllocsPerRun(2, func() { metapatch.Merge(stored, dup) }); got <= 1 {
+		t.Errorf("an error made %v allocations; the test cannot tell success from failure", got)
+	}
+}
+
+// raceEnabled reports whether the test binary was built with -race.
+func raceEnabled() bool {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return false
+	}
+	for _, s := range bi.Settings {
+		if s.Key == "-race" {
+			return s.Value == "true"
+		}
+	}
+	return false
 }

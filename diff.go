@@ -1,5 +1,5 @@
 // This file computes the PATCH body that turns one stored document into
-// another under SPEC sections 1 to 6: Diff, DiffUser, DiffClient and
+// another under the package doc's rules ("Diff"): Diff, DiffUser, DiffClient and
 // DiffOrganization. Each builds the smallest body from a comparison of
 // decoded values, then applies it with the Patch function it serves, so the
 // entity rules are checked by the same code that will run on the server.
@@ -9,6 +9,7 @@ package metapatch
 import (
 	"bytes"
 	"errors"
+	"hash/maphash"
 	"math/big"
 	"slices"
 
@@ -39,15 +40,31 @@ func Diff(before, after []byte) ([]byte, error) {
 		return nil, err
 	}
 	var b []byte
-	if d.afterAt >= 0 && len(collect(after, d.afterAt, nil)) == 0 && d.beforeAt >= 0 && len(collect(before, d.beforeAt, nil)) > 0 {
+	if d.afterAt >= 0 && emptyObject(after, d.afterAt) && d.beforeAt >= 0 && !emptyObject(before, d.beforeAt) {
 		b = []byte("{}")
 	} else if b, err = d.members(d.beforeAt, d.afterAt); err != nil || b == nil {
 		return nil, err
 	}
-	if _, err := Merge(before, b); err != nil {
+	if err := checkMergeBody(before, b); err != nil {
 		return nil, err
 	}
 	return b, nil
+}
+
+// checkMergeBody returns the error Merge(before, b) would return, before
+// having passed checkDocument: b's body rules, and the result's size. A
+// result is never longer than both inputs and two bytes, so below the
+// limit only the body needs checking, and before is not walked again.
+func checkMergeBody(before, b []byte) error {
+	c := newConfig(nil)
+	if len(before)+len(b)+2 > c.maxBytes {
+		_, err := Merge(before, b)
+		return err
+	}
+	t := nameTable{seed: maphash.MakeSeed()}
+	_, _, _, err := parseBody(b, &c, &t)
+	t.release()
+	return err
 }
 
 // DiffUser returns the PATCH /api/v2/users/{id} body that turns the stored
@@ -112,99 +129,195 @@ func DiffRefreshToken(before, after []byte) ([]byte, error) {
 // A differ compares the two inputs of a Diff function.
 type differ struct {
 	before, after     []byte
-	beforeAt, afterAt int // offsets of the root objects; -1: absent
+	beforeAt, afterAt int    // offsets of the root objects; -1: absent
+	broot, aroot      object // the root objects, indexed
 }
 
 func newDiffer(before, after []byte) (*differ, error) {
 	d := &differ{before: before, after: after}
 	var err error
-	if d.beforeAt, err = checkDocument(before, true); err != nil {
+	if d.beforeAt, d.broot, err = checkDocument(before, true); err != nil {
 		return nil, err
 	}
-	if d.afterAt, err = checkDocument(after, false); err != nil {
+	if d.afterAt, d.aroot, err = checkDocument(after, false); err != nil {
 		return nil, err
 	}
 	return d, nil
 }
 
+// object returns the indexed object at src[at] (src is before or after),
+// the root objects from the differ's cache.
+func (d *differ) object(src []byte, at int) object {
+	switch {
+	case at >= 0 && at == d.beforeAt && &src[0] == &d.before[0]:
+		return d.broot
+	case at >= 0 && at == d.afterAt && &src[0] == &d.after[0]:
+		return d.aroot
+	}
+	return objectAt(src, at)
+}
+
 // checkDocument checks a Diff input: valid JSON (lone surrogate escapes
 // allowed, as in a stored document) with an object root and no duplicate
 // root names. before may be absent, and its problems are 500s, as a stored
-// document's; after's are 400s.
-func checkDocument(src []byte, stored bool) (int, error) {
+// document's; after's are 400s. It returns the offset of the root object
+// (-1: absent) and the object, indexed.
+func checkDocument(src []byte, stored bool) (int, object, error) {
 	s := scanner{src: src, target: !stored}
 	i, none := absent(src)
 	if stored && none {
-		return -1, nil
+		return -1, object{dup: -1}, nil
 	}
-	if _, _, err := s.document(); err != nil {
-		return 0, err
+	if i >= len(src) || src[i] != '{' {
+		if _, _, err := s.document(); err != nil {
+			return 0, object{}, err
+		}
+		return 0, object{}, s.fail(ErrNotObject, i, "Expected type object but found type %s", typeName(src[i:]))
 	}
-	if src[i] != '{' {
-		return 0, s.fail(ErrNotObject, i, "Expected type object but found type %s", typeName(src[i:]))
+	members, end, err := s.rootObject(i)
+	if err != nil {
+		return 0, object{}, err
 	}
-	if m := objectAt(src, i).duplicate(); m != nil {
-		return 0, s.fail(ErrDuplicateKey, int(m.off), "Duplicate property name: %s", brief(string(m.key(src))))
+	if k := skipWS(src, end); k != len(src) {
+		return 0, object{}, s.syntax(k, "unexpected data after the value")
 	}
-	return i, nil
+	o := object{src: src, members: members, dup: -1}
+	o.index(i)
+	if m := o.duplicate(); m != nil {
+		return 0, object{}, s.fail(ErrDuplicateKey, int(m.off), "Duplicate property name: %s", brief(string(m.key(src))))
+	}
+	return i, o, nil
 }
 
-// canonKey returns a name's decoded value as a map key; a lone surrogate
-// escape keeps its own value (WTF-8), as in name comparisons everywhere.
-func canonKey(raw []byte, esc bool) string {
-	if !esc {
-		return string(raw)
+// rootObject validates the object at src[i] as value does, with the same
+// errors, and returns its members and the offset past it.
+func (s *scanner) rootObject(i int) ([]member, int, error) {
+	src := s.src
+	j := skipWS(src, i+1)
+	if j < len(src) && src[j] == '}' {
+		return nil, j + 1, nil
 	}
-	var b []byte
-	for i := 0; i < len(raw); {
-		var r rune
-		r, i = nextRune(raw, i)
-		b = appendWTF8(b, r)
+	members := make([]member, 0, 16)
+	for {
+		if j >= len(src) || src[j] != '"' {
+			return nil, j, s.syntax(j, "expected a member name")
+		}
+		ne, esc, err := s.str(j)
+		if err != nil {
+			return nil, ne, err
+		}
+		k := skipWS(src, ne)
+		if k >= len(src) || src[k] != ':' {
+			return nil, k, s.syntax(k, `expected ":" after member name`)
+		}
+		v := skipWS(src, k+1)
+		ve, err := s.value(v)
+		if err != nil {
+			return nil, ve, err
+		}
+		members = append(members, member{off: int32(j), nameEnd: int32(ne), voff: int32(v), valueEnd: int32(ve), esc: esc})
+		j = skipWS(src, ve)
+		switch {
+		case j >= len(src):
+			return nil, j, s.syntax(j, "unexpected end of input")
+		case src[j] == ',':
+			j = skipWS(src, j+1)
+		case src[j] == '}':
+			return members, j + 1, nil
+		default:
+			return nil, j, s.syntax(j, `expected "," or "}" after object member`)
+		}
 	}
-	return string(b)
 }
 
-// An object is the members of an object of one input, indexed by name.
+// emptyObject reports whether the valid object at src[at] has no member.
+func emptyObject(src []byte, at int) bool {
+	return src[skipWS(src, at+1)] == '}'
+}
+
+// An object is the members of an object of one input, indexed by decoded
+// name: small objects are searched in place, larger ones through a name
+// table of their own, so that indexing allocates per object, not per member.
 type object struct {
 	src     []byte
 	members []member
-	index   map[string]int
+	t       *nameTable // more than smallObject members: their names
+	id      uint32     // the offset of its '{' in src: its id in t
+	dup     int        // index of the first member that repeats an earlier name, or -1
 }
+
+// smallObject is the most members an object has to be searched in place.
+const smallObject = 8
 
 // objectAt returns the object at src[at]; none when at < 0.
 func objectAt(src []byte, at int) object {
-	o := object{src: src, index: map[string]int{}}
+	o := object{src: src, dup: -1}
 	if at >= 0 {
 		o.members = collect(src, at, nil)
 	}
-	for k := range o.members {
-		o.index[canonKey(o.members[k].raw(src), o.members[k].esc)] = k
-	}
+	o.index(at)
 	return o
+}
+
+// index finds the first duplicate name and, for a large object, builds its
+// name table. at is the object's offset in src: its id in the table.
+func (o *object) index(at int) {
+	if len(o.members) <= smallObject {
+		for k := 1; k < len(o.members) && o.dup < 0; k++ {
+			if o.find(o.members[:k], &o.members[k], o.src) != nil {
+				o.dup = k
+			}
+		}
+		return
+	}
+	o.id = uint32(at)
+	o.t = &nameTable{seed: maphash.MakeSeed(), body: o.src}
+	o.t.reserve(len(o.members))
+	for k := range o.members {
+		m := &o.members[k]
+		raw := m.raw(o.src)
+		if !o.t.insert(o.t.hash(raw, m.esc), o.id, int(m.off)+1, int(m.nameEnd)-1, m.esc) && o.dup < 0 {
+			o.dup = k
+		}
+	}
 }
 
 // duplicate returns the first member that repeats an earlier name, or nil.
 func (o object) duplicate() *member {
-	if len(o.index) == len(o.members) {
+	if o.dup < 0 {
 		return nil
 	}
-	seen := map[string]bool{}
-	for k := range o.members {
-		key := canonKey(o.members[k].raw(o.src), o.members[k].esc)
-		if seen[key] {
-			return &o.members[k]
+	return &o.members[o.dup]
+}
+
+// find returns the member of ms (members of o) named as m of other, or nil.
+func (o object) find(ms []member, m *member, other []byte) *member {
+	raw := m.raw(other)
+	for k := range ms {
+		c := &ms[k]
+		cr := c.raw(o.src)
+		if !c.esc && !m.esc && (len(cr) != len(raw) || string(cr) != string(raw)) {
+			continue
 		}
-		seen[key] = true
+		if sameName(cr, c.esc, raw, m.esc) {
+			return c
+		}
 	}
 	return nil
 }
 
 // get returns the member named as m of the object other, or nil.
 func (o object) get(m *member, other []byte) *member {
-	if k, ok := o.index[canonKey(m.raw(other), m.esc)]; ok {
-		return &o.members[k]
+	if o.t == nil {
+		return o.find(o.members, m, other)
 	}
-	return nil
+	raw := m.raw(other)
+	off := o.t.lookup(o.t.hash(raw, m.esc), o.id, raw, m.esc)
+	if off < 0 {
+		return nil
+	}
+	k, _ := slices.BinarySearchFunc(o.members, int32(off-1), func(m member, off int32) int { return int(m.off - off) })
+	return &o.members[k]
 }
 
 func (o object) value(m *member) []byte { return m.valueIn(o.src) }
@@ -232,7 +345,7 @@ func (b body) done() []byte {
 // absent) root member by root member: added and changed members with
 // after's value, removed ones as null; nil when nothing changes.
 func (d *differ) members(bat, aat int) ([]byte, error) {
-	bo, ao := objectAt(d.before, bat), objectAt(d.after, aat)
+	bo, ao := d.object(d.before, bat), d.object(d.after, aat)
 	// Names must be unambiguous where the diff goes member by member.
 	if m := bo.duplicate(); m != nil {
 		return nil, storedError(d.before, int(m.off), "duplicate property name %s", brief(string(m.key(d.before))))
@@ -265,7 +378,7 @@ func diffDocument(e *rules.Entity, before, after []byte, patch func([]byte, []by
 	if err != nil {
 		return nil, err
 	}
-	bo, ao := objectAt(before, d.beforeAt), objectAt(after, d.afterAt)
+	bo, ao := d.broot, d.aroot
 	unreachable := func(src []byte, off int, format string, name []byte) error {
 		return bodyError(ErrUnreachable, src, off, format, brief(string(name)))
 	}
@@ -340,13 +453,13 @@ func diffDocument(e *rules.Entity, before, after []byte, patch func([]byte, []by
 // client_metadata is reached as {} when after has it empty, or lacks it
 // while before has it.
 func (d *differ) metadata(p *rules.Prop, o, a *member) ([]byte, error) {
-	// What is stored: absent, null, an object (with n members), or other.
-	bat, stored, n := -1, "absent", 0
+	// What is stored: absent, null, an object (n: with members), or other.
+	bat, stored, n := -1, "absent", false
 	if o != nil {
 		switch v := o.valueIn(d.before); v[0] {
 		case '{':
 			bat, stored = int(o.voff), "object"
-			n = len(collect(d.before, bat, nil))
+			n = !emptyObject(d.before, bat)
 		case 'n':
 			stored = "null"
 		default:
@@ -360,7 +473,7 @@ func (d *differ) metadata(p *rules.Prop, o, a *member) ([]byte, error) {
 		}
 		aat = int(a.voff)
 	}
-	wantEmpty := aat < 0 || len(collect(d.after, aat, nil)) == 0
+	wantEmpty := aat < 0 || emptyObject(d.after, aat)
 	k := p.Meta.Rules()
 	switch {
 	case k.Replace && !wantEmpty:
@@ -383,9 +496,9 @@ func (d *differ) metadata(p *rules.Prop, o, a *member) ([]byte, error) {
 			}
 		}
 		return v, nil
-	case wantEmpty && (stored == "other" || stored == "object" && n > 0 && !k.ClearByNulls):
+	case wantEmpty && (stored == "other" || stored == "object" && n && !k.ClearByNulls):
 		return []byte("{}"), nil // clear
-	case wantEmpty && stored == "object" && n > 0: // a null per key, the only documented way
+	case wantEmpty && stored == "object" && n: // a null per key, the only documented way
 		return d.members(bat, -1)
 	case wantEmpty && k.KeepEmpty && stored != "object" && (a != nil || o != nil):
 		return []byte("{}"), nil // it must exist, empty
@@ -401,8 +514,14 @@ func (d *differ) metadata(p *rules.Prop, o, a *member) ([]byte, error) {
 
 // jsonEqual reports whether two valid values are equal as JSON values:
 // objects as sets of members (names decoded), numbers by exact decimal
-// value, strings decoded.
+// value, strings decoded. Identical bytes are equal without decoding, even
+// when they hold a repeated name: a member the body does not name keeps its
+// bytes (package doc, "Valid input"), so they reach after exactly. Values
+// that differ in bytes and hold a repeated name are not provably equal.
 func jsonEqual(a, b []byte, depth int) bool {
+	if bytes.Equal(a, b) {
+		return len(a) > 0
+	}
 	if len(a) == 0 || len(b) == 0 || typeName(a) != typeName(b) || depth > 10_000 {
 		return false
 	}
@@ -410,77 +529,195 @@ func jsonEqual(a, b []byte, depth int) bool {
 	case '"':
 		return sameName(a[1:len(a)-1], true, b[1:len(b)-1], true)
 	case '{':
-		ao, bo := objectAt(a, 0), objectAt(b, 0)
-		if len(ao.members) != len(bo.members) || len(ao.index) != len(ao.members) || len(bo.index) != len(bo.members) {
-			return false // different sizes, or duplicate names: not provably equal
-		}
-		for k := range ao.members {
-			o := bo.get(&ao.members[k], a)
-			if o == nil || !jsonEqual(ao.value(&ao.members[k]), bo.value(o), depth+1) {
+		return objectEqual(a, b, depth)
+	case '[':
+		i, j := skipWS(a, 1), skipWS(b, 1)
+		for {
+			if a[i] == ']' || b[j] == ']' {
+				return a[i] == ']' && b[j] == ']'
+			}
+			ei, ej := skipValue(a, i), skipValue(b, j)
+			if !jsonEqual(a[i:ei], b[j:ej], depth+1) {
 				return false
 			}
+			i, j = skipWS(a, ei), skipWS(b, ej)
+			if a[i] == ',' {
+				i = skipWS(a, i+1)
+			}
+			if b[j] == ',' {
+				j = skipWS(b, j+1)
+			}
 		}
-		return true
-	case '[':
-		ae, be := elements(a), elements(b)
-		return slices.EqualFunc(ae, be, func(x, y []byte) bool { return jsonEqual(x, y, depth+1) })
 	case 't', 'f', 'n':
-		return bytes.Equal(a, b)
+		return false // the bytes differ
 	}
 	return numberEqual(a, b)
 }
 
-// elements returns the elements of a valid array.
-func elements(a []byte) [][]byte {
-	var es [][]byte
-	i := skipWS(a, 1)
-	for i < len(a) && a[i] != ']' {
-		j := skipValue(a, i)
-		es = append(es, a[i:j])
-		i = skipWS(a, j)
-		if i < len(a) && a[i] == ',' {
-			i = skipWS(a, i+1)
+// objectEqual is jsonEqual for two objects: same size, no repeated name,
+// and each member of a equal to b's member of the same name. Members in the
+// same order are matched without an index.
+func objectEqual(a, b []byte, depth int) bool {
+	var abuf, bbuf [smallObject]member
+	am, bm := collect(a, 0, abuf[:0]), collect(b, 0, bbuf[:0])
+	if len(am) != len(bm) {
+		return false
+	}
+	if len(am) > smallObject {
+		ao, bo := objectAt(a, 0), objectAt(b, 0)
+		return ao.dup < 0 && bo.dup < 0 && membersEqual(a, ao.members, b, bo.members, &bo, depth)
+	}
+	// Small objects: repeats and names found in place, nothing indexed
+	// (an index would make the buffers above escape to the heap).
+	for k := 1; k < len(am); k++ {
+		if smallFind(a, am[:k], &am[k], a) != nil || smallFind(b, bm[:k], &bm[k], b) != nil {
+			return false // a repeated name: not provably equal
 		}
 	}
-	return es
+	return membersEqual(a, am, b, bm, nil, depth)
 }
 
-// numberEqual compares two valid JSON numbers by exact decimal value.
+// membersEqual reports whether every member of am (in a) equals the member
+// of the same name in bm (in b), found at the same place, else through bo
+// (nil: by a search of bm); both have as many members and no repeated name.
+func membersEqual(a []byte, am []member, b []byte, bm []member, bo *object, depth int) bool {
+	for k := range am {
+		o := &bm[k]
+		if !sameName(am[k].raw(a), am[k].esc, o.raw(b), o.esc) {
+			if bo != nil {
+				o = bo.get(&am[k], a)
+			} else {
+				o = smallFind(b, bm, &am[k], a)
+			}
+			if o == nil {
+				return false
+			}
+		}
+		if !jsonEqual(am[k].valueIn(a), o.valueIn(b), depth+1) {
+			return false
+		}
+	}
+	return true
+}
+
+// smallFind returns the member of ms (members of an object of src) named
+// as m of other, or nil.
+func smallFind(src []byte, ms []member, m *member, other []byte) *member {
+	return object{src: src}.find(ms, m, other)
+}
+
+// numberEqual compares two valid JSON numbers by exact decimal value,
+// without allocating unless an exponent has more than 18 digits.
 func numberEqual(a, b []byte) bool {
-	an, ad, ae := decimal(a)
-	bn, bd, be := decimal(b)
-	if ad == "" || bd == "" {
-		return ad == bd // zero, whatever its sign
+	an, ad, ax := splitNumber(a)
+	bn, bd, bx := splitNumber(b)
+	if ad.n != bd.n {
+		return false
 	}
-	return an == bn && ad == bd && ae.Cmp(be) == 0
+	if ad.n == 0 {
+		return true // zero, whatever its sign and exponent
+	}
+	if an != bn {
+		return false
+	}
+	for k := range ad.n {
+		if ad.at(k) != bd.at(k) {
+			return false
+		}
+	}
+	ae, aok := smallInt(ax)
+	be, bok := smallInt(bx)
+	if aok && bok {
+		return ae+int64(ad.point) == be+int64(bd.point)
+	}
+	return bigExponent(ax, ad.point).Cmp(bigExponent(bx, bd.point)) == 0
 }
 
-// decimal returns a number as sign, significant digits and the exponent e
-// such that the value is 0.digits × 10^e.
-func decimal(num []byte) (neg bool, digits string, exp *big.Int) {
-	s := string(num)
-	if s[0] == '-' {
-		neg, s = true, s[1:]
+// numDigits are the significant digits of a number's mantissa (no point, no
+// leading or trailing zeros) and the place of the point: the value is
+// 0.digits × 10^(point + exponent).
+type numDigits struct {
+	mant  []byte // the mantissa, perhaps with a '.'
+	dot   int    // offset of the '.' in mant, or -1
+	lead  int    // leading zeros skipped
+	n     int    // significant digits
+	point int
+}
+
+// at returns the k-th significant digit.
+func (d *numDigits) at(k int) byte {
+	k += d.lead
+	if d.dot >= 0 && k >= d.dot {
+		k++
 	}
-	mant, expPart := s, "0"
-	if i := bytes.IndexAny([]byte(s), "eE"); i >= 0 {
-		mant, expPart = s[:i], s[i+1:]
+	return d.mant[k]
+}
+
+// splitNumber splits a valid number into its sign, the significant digits
+// of its mantissa, and its exponent's text (sign and digits; empty if none).
+func splitNumber(num []byte) (neg bool, d numDigits, exp []byte) {
+	if num[0] == '-' {
+		neg, num = true, num[1:]
 	}
-	intPart, frac := mant, ""
-	if i := bytes.IndexByte([]byte(mant), '.'); i >= 0 {
-		intPart, frac = mant[:i], mant[i+1:]
+	mant := num
+	if i := bytes.IndexAny(num, "eE"); i >= 0 {
+		mant, exp = num[:i], num[i+1:]
 	}
-	all := intPart + frac
-	point := len(intPart)
-	for len(all) > 0 && all[0] == '0' {
-		all, point = all[1:], point-1
+	d = numDigits{mant: mant, dot: bytes.IndexByte(mant, '.')}
+	total, intDigits := len(mant), len(mant)
+	if d.dot >= 0 {
+		total--
+		intDigits = d.dot
 	}
-	for len(all) > 0 && all[len(all)-1] == '0' {
-		all = all[:len(all)-1]
+	for k := 0; k < len(mant) && (mant[k] == '0' || mant[k] == '.'); k++ {
+		if mant[k] == '0' {
+			d.lead++
+		}
 	}
-	exp, _ = new(big.Int).SetString(expPart, 10)
-	if exp == nil {
-		exp = new(big.Int)
+	if d.lead == total {
+		return neg, numDigits{}, exp
 	}
-	return neg, all, exp.Add(exp, big.NewInt(int64(point)))
+	tail := 0
+	for k := len(mant) - 1; mant[k] == '0' || mant[k] == '.'; k-- {
+		if mant[k] == '0' {
+			tail++
+		}
+	}
+	d.n = total - d.lead - tail
+	d.point = intDigits - d.lead
+	return neg, d, exp
+}
+
+// smallInt parses an exponent's text when it has at most 18 digits.
+func smallInt(exp []byte) (int64, bool) {
+	neg := false
+	if len(exp) > 0 && (exp[0] == '-' || exp[0] == '+') {
+		neg, exp = exp[0] == '-', exp[1:]
+	}
+	for len(exp) > 1 && exp[0] == '0' {
+		exp = exp[1:]
+	}
+	if len(exp) > 18 {
+		return 0, false
+	}
+	var v int64
+	for _, c := range exp {
+		v = v*10 + int64(c-'0')
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}
+
+// bigExponent returns exponent + point for exponents of any length.
+func bigExponent(exp []byte, point int) *big.Int {
+	e := new(big.Int)
+	if len(exp) > 0 {
+		if exp[0] == '+' {
+			exp = exp[1:]
+		}
+		e.SetString(string(exp), 10)
+	}
+	return e.Add(e, big.NewInt(int64(point)))
 }

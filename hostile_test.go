@@ -3,6 +3,7 @@ package metapatch_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"runtime"
 	"strings"
 	"testing"
@@ -90,6 +91,18 @@ func hostileCases() []hostileCase {
 		{name: "100,000 members", kind: "merge", body: members(100_000, ""), perInput: 12, fixed: 1 << 20, same: true},
 		{name: "100,000 members, the last one a duplicate", kind: "merge", body: members(100_000, `,"member_7":0`), want: metapatch.ErrDuplicateKey, perInput: 12, fixed: 1 << 20},
 		{name: "100,000 stored members, one a duplicate", kind: "merge", stored: members(100_000, `,"\u006dember_99999":0`), body: []byte(`{"x":1}`), want: metapatch.ErrStoredDocument, perInput: 12, fixed: 1 << 20},
+		// A body of tiny members at the size limit: the result (1 byte per
+		// body byte), the root's member list (40 bytes per member, about 3
+		// per body byte), its names' keys while they are sorted and the
+		// lookup index of the patch object (16 bytes per name each) make
+		// 5.7 bytes per body byte (7.2 under the race detector, whose pools
+		// drop items). It was 10.1, with a name table growing by doublings.
+		{name: "16 MiB body of tiny members", kind: "merge", body: tinyBody(limit), perInput: 8, fixed: 1 << 20, same: true},
+		// The same as a stored document: the result, and 16 bytes per
+		// stored name to sort the names: 2.3 bytes per stored byte (4.1
+		// under the race detector; 1 when an earlier call left its scratch
+		// space in the pool).
+		{name: "16 MiB stored document of tiny members", kind: "merge", stored: tinyBody(limit), body: []byte(`{"k0000001":2}`), perInput: 5, fixed: 1 << 20},
 		{name: "a 1 MB name", kind: "merge", body: []byte(`{"` + longName + `":1}`), perInput: 2, fixed: 64 << 10, same: true},
 		{name: "a 1 MB name twice", kind: "merge", body: []byte(`{"` + longName + `":1,"` + longName + `":2}`), want: metapatch.ErrDuplicateKey, perInput: 4, fixed: 64 << 10},
 		{name: "a 1 MB escaped name", kind: "merge", body: []byte(`{"` + strings.Repeat(`\u0061`, mib/6) + `":1}`), perInput: 2, fixed: 64 << 10, same: true},
@@ -102,6 +115,13 @@ func hostileCases() []hostileCase {
 		{name: "forged escaped user_id", kind: "user", body: []byte(`{"user\u005fid":"auth0|admin"}`), want: metapatch.ErrReadOnly, fixed: 64 << 10},
 	}
 	return cases
+}
+
+// tinyBody returns an object of tiny members ("k0000001":1) of at most n
+// bytes.
+func tinyBody(n int) []byte {
+	b, _ := benchdata.Tiny(n - 64)
+	return b
 }
 
 func TestHostileInputs(t *testing.T) {
@@ -138,5 +158,71 @@ func TestHostileInputs(t *testing.T) {
 				t.Errorf("allocated %d bytes for %d input bytes; bound %d", alloc, size, tc.perInput*size+tc.fixed)
 			}
 		})
+	}
+}
+
+// TestDiffRepeatedNestedNames: identical bytes are equal without decoding,
+// even when they repeat a nested name (a member the body does not name
+// keeps its bytes, so after is reached exactly); values whose bytes differ
+// and repeat a name are not provably equal, are sent, and are refused.
+func TestDiffRepeatedNestedNames(t *testing.T) {
+	before := []byte(`{"a":{"x":1,"x":2},"b":1}`)
+	tests := []struct {
+		name  string
+		after string
+		want  string
+		err   error
+	}{
+		{name: "identical bytes", after: `{"a":{"x":1,"x":2},"b":2}`, want: `{"b":2}`},
+		{name: "identical bytes, nothing else changed", after: `{"b":1,"a":{"x":1,"x":2}}`},
+		{name: "same value spelled apart", after: `{"a":{"x":1, "x":2},"b":1}`, err: metapatch.ErrDuplicateKey},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := metapatch.Diff(before, []byte(tc.after))
+			if !errors.Is(err, tc.err) || (tc.err == nil) != (err == nil) {
+				t.Fatalf("error %v, want %v", err, tc.err)
+			}
+			if string(got) != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestRepeatsInLargeObjects: a repeated name is found in objects too large
+// to check in place (the names are sorted by part of a random hash, so
+// each round sorts them differently), as a body, nested in a body, and as
+// a stored document; the same objects without the repeat pass.
+func TestRepeatsInLargeObjects(t *testing.T) {
+	object := func(n, dup int) []byte {
+		b := []byte("{")
+		for i := range n {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			k := i
+			if i == n-1 && dup >= 0 {
+				k = dup
+			}
+			b = fmt.Appendf(b, `"m%d":%d`, k, i)
+		}
+		return append(b, '}')
+	}
+	for round := range 300 {
+		n, dup := 300+round*7, round*3
+		if _, err := metapatch.Merge(nil, object(n, dup)); !errors.Is(err, metapatch.ErrDuplicateKey) {
+			t.Fatalf("body of %d members, m%d twice: %v", n, dup, err)
+		}
+		nested := append(append([]byte(`{"a":[`), object(n, dup)...), "]}"...)
+		if _, err := metapatch.Merge(nil, nested); !errors.Is(err, metapatch.ErrDuplicateKey) {
+			t.Fatalf("nested body of %d members, m%d twice: %v", n, dup, err)
+		}
+		if _, err := metapatch.Merge(object(n, dup), []byte(`{"x":1}`)); !errors.Is(err, metapatch.ErrStoredDocument) {
+			t.Fatalf("stored object of %d members, m%d twice: %v", n, dup, err)
+		}
+		if _, err := metapatch.Merge(object(n, -1), object(n, -1)); err != nil {
+			t.Fatalf("%d members without a repeat: %v", n, err)
+		}
 	}
 }

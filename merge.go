@@ -1,12 +1,14 @@
-// This file implements SPEC section 1 ("The root-level merge") and its
-// byte-level output rules: Merge, and the object walker that every entity
-// uses to apply a body's members to a stored object in one pass.
+// This file implements the package doc's "Merging" and its byte-level
+// output rules: Merge, and the object walker that every entity uses to
+// apply a body's members to a stored object in one pass.
 
 package metapatch
 
 import (
 	"hash/maphash"
+	"math/bits"
 	"slices"
+	"sync"
 
 	"github.com/metapatch/metapatch/internal/rules"
 )
@@ -133,6 +135,8 @@ func (m *member) key(body []byte) []byte {
 type patchObject struct {
 	obj     uint32 // offset of its '{' in the body: its id in the name table
 	members []member
+	hashed  bool      // hashes holds the top halves of the names' hashes
+	hashes  [8]uint32 // objects of at most 8 members
 }
 
 // collect appends the members of the valid object at src[open] to dst.
@@ -164,27 +168,69 @@ func memberSlice(buf []member, n int) []member {
 }
 
 // find returns the member named raw (a name between quotes, hashed as h),
-// or nil.
-func (p *patchObject) find(t *nameTable, h uint64, raw []byte, esc bool) *member {
-	if len(p.members) <= 8 {
-		for k := range p.members {
-			m := &p.members[k]
-			mr := m.raw(t.body)
-			if !m.esc && !esc && (len(mr) != len(raw) || len(raw) > 0 && mr[0] != raw[0]) {
-				continue // cheaply different
+// or nil. A small object compares the hashes of its names first, computed
+// at the first call; a larger one searches idx, built at the first call.
+func (p *patchObject) find(t *nameTable, h uint64, raw []byte, esc bool, idx *memberIndex) *member {
+	if len(p.members) <= len(p.hashes) {
+		if !p.hashed {
+			for k := range p.members {
+				p.hashes[k] = uint32(t.hash(p.members[k].raw(t.body), p.members[k].esc) >> 32)
 			}
-			if sameName(mr, m.esc, raw, esc) {
+			p.hashed = true
+		}
+		for k := range p.members {
+			if p.hashes[k] != uint32(h>>32) {
+				continue
+			}
+			if m := &p.members[k]; sameName(m.raw(t.body), m.esc, raw, esc) {
 				return m
 			}
 		}
 		return nil
 	}
-	off := t.lookup(h, p.obj, raw, esc)
-	if off < 0 {
-		return nil
+	if idx.keys == nil {
+		idx.build(t, p)
 	}
-	k, _ := slices.BinarySearchFunc(p.members, int32(off-1), func(m member, off int32) int { return int(m.off - off) })
-	return &p.members[k]
+	k, _ := slices.BinarySearch(idx.keys, h>>32<<32)
+	for ; k < len(idx.keys) && idx.keys[k]>>32 == h>>32; k++ {
+		if m := &p.members[uint32(idx.keys[k])]; sameName(m.raw(t.body), m.esc, raw, esc) {
+			return m
+		}
+	}
+	return nil
+}
+
+// A memberIndex is the sorted hashes of a large patch object's names, each
+// with its member's index, in scratch space from namePool. It is a local
+// of object, never stored in the patch object: a growing slice there would
+// make all the patch object points to escape to the heap.
+type memberIndex struct {
+	keys   []uint64
+	pooled *[]uint64
+}
+
+func (idx *memberIndex) build(t *nameTable, p *patchObject) {
+	idx.pooled = namePool.Get().(*[]uint64)
+	buf := slices.Grow((*idx.pooled)[:0], 2*len(p.members))
+	for k := range p.members {
+		m := &p.members[k]
+		buf = append(buf, t.hash(m.raw(t.body), m.esc)>>32<<32|uint64(k))
+	}
+	if len(buf) <= 256 {
+		slices.Sort(buf)
+	} else {
+		radixSort(buf, buf[len(buf):2*len(buf)], 32)
+	}
+	idx.keys = buf
+}
+
+// release gives the index's scratch space back to namePool.
+func (idx *memberIndex) release() {
+	if idx.pooled != nil && cap(idx.keys) <= 1<<22 {
+		*idx.pooled = idx.keys[:0]
+		namePool.Put(idx.pooled)
+	}
+	idx.pooled, idx.keys = nil, nil
 }
 
 // A merger walks a stored document once, validating it, and writes the
@@ -198,6 +244,193 @@ type merger struct {
 	defaults   []rules.Default
 }
 
+// A nameList holds the names of the stored objects being walked, as
+// hash<<32 | offset: the first ones in small, then all in names (from
+// namePool). It is a local of root, passed down the walk, never stored in
+// the merger: a growing slice in the merger would make all it points to
+// escape to the heap.
+type nameList struct {
+	n      int
+	small  [64]uint64
+	names  []uint64
+	pooled *[]uint64
+}
+
+// namePool holds the scratch space of stored names, so that a walk of an
+// object of many members allocates it only when no earlier call left some.
+var namePool = sync.Pool{New: func() any { return new([]uint64) }}
+
+// add records a stored name; more is an estimate of the names left.
+func (l *nameList) add(key uint64, more int) {
+	if l.names == nil && l.n < len(l.small) {
+		l.small[l.n] = key
+		l.n++
+		return
+	}
+	if l.names == nil || len(l.names) == cap(l.names) {
+		l.grow(more)
+	}
+	l.names = append(l.names, key)
+	l.n++
+}
+
+// grow makes room for n more names, and as many again for sorting them;
+// the first time, it takes over the names in small.
+func (l *nameList) grow(n int) {
+	if l.pooled == nil {
+		l.pooled = namePool.Get().(*[]uint64)
+		l.names = append((*l.pooled)[:0], l.small[:l.n]...)
+	}
+	if need := 2*(len(l.names)+n) + n/8; need > cap(l.names) { // n is an estimate
+
+		l.names = slices.Grow(l.names, need-len(l.names))
+	}
+}
+
+// release returns the scratch space to the pool.
+func (l *nameList) release() {
+	if l.pooled != nil && cap(l.names) <= 1<<22 {
+		*l.pooled = l.names[:0]
+		namePool.Put(l.pooled)
+	}
+	l.pooled, l.names, l.n = nil, nil, 0
+}
+
+// repeatIn returns the offset in src of the first name of the names from
+// base to end that repeats an earlier one of them, or -1. It reorders them.
+func (l *nameList) repeatIn(src []byte, base, end int) int {
+	if l.names == nil {
+		return firstRepeat(src, l.small[base:end], nil)
+	}
+	n := end - base
+	l.names = slices.Grow(l.names, n)
+	return firstRepeat(src, l.names[base:end], l.names[len(l.names):len(l.names)+n])
+}
+
+// truncate forgets the names from base on.
+func (l *nameList) truncate(base int) {
+	l.n = base
+	if l.names != nil {
+		l.names = l.names[:base]
+	}
+}
+
+// firstRepeatFrom returns the offset in src of the first name recorded
+// since base that repeats an earlier one since base, or -1, and forgets
+// the names since base.
+func (l *nameList) firstRepeatFrom(src []byte, base int) int {
+	var off int
+	if l.names == nil {
+		off = firstRepeat(src, l.small[base:l.n], nil)
+	} else {
+		n := l.n - base
+		l.names = slices.Grow(l.names, n)
+		off = firstRepeat(src, l.names[base:l.n], l.names[l.n:l.n+n])
+		l.names = l.names[:base]
+	}
+	l.n = base
+	return off
+}
+
+// firstRepeat returns the offset of the first name, in document order,
+// that repeats an earlier one of keys (hash<<32 | offset of a name in src,
+// after its quote, in document order), or -1. It sorts keys, using tmp
+// (as long as keys) as scratch space: linear time, sequential memory.
+func firstRepeat(src []byte, keys, tmp []uint64) int {
+	if len(keys) < 2 {
+		return -1
+	}
+	if len(keys) <= 16 {
+		// In document order, without sorting.
+		for j := 1; j < len(keys); j++ {
+			for i := range j {
+				if keys[i]>>32 == keys[j]>>32 && sameStoredName(src, int(uint32(keys[i])), int(uint32(keys[j]))) {
+					return int(uint32(keys[j]))
+				}
+			}
+		}
+		return -1
+	}
+	b := 32
+	if len(keys) <= 256 {
+		slices.Sort(keys)
+	} else {
+		b = radixSort(keys, tmp, min(32, bits.Len(uint(len(keys)))+3))
+	}
+	shift := 64 - min(b, 32)
+	first := -1
+	for lo := 0; lo < len(keys); {
+		hi := lo + 1
+		for hi < len(keys) && keys[hi]>>shift == keys[lo]>>shift {
+			hi++
+		}
+		// A run of keys with the same top b bits of their hash (sorted by
+		// those bits, stably: within a run, in document order, perhaps
+		// with other hashes between equal ones).
+		for j := lo + 1; j < hi; j++ {
+			b := int(uint32(keys[j]))
+			if first >= 0 && b >= first {
+				continue
+			}
+			for i := lo; i < j; i++ {
+				if keys[i]>>32 == keys[j]>>32 && sameStoredName(src, int(uint32(keys[i])), b) {
+					first = b
+					break
+				}
+			}
+		}
+		lo = hi
+	}
+	return first
+}
+
+// sameStoredName reports whether the names at src[a] and src[b] (after
+// their quotes) decode to the same value.
+func sameStoredName(src []byte, a, b int) bool {
+	ae, aesc := skipString(src, a-1)
+	be, besc := skipString(src, b-1)
+	return sameName(src[a:ae-1], aesc, src[b:be-1], besc)
+}
+
+// skipStringEnd returns the offset past the closing quote of the valid
+// string at src[i].
+func skipStringEnd(src []byte, i int) int {
+	end, _ := skipString(src, i)
+	return end
+}
+
+// radixSort sorts keys by their top b bits (b at most 32), stably, in 12-bit
+// passes, and returns how many top bits it sorted them by (b rounded up to
+// whole passes); tmp is scratch space as long as keys.
+func radixSort(keys, tmp []uint64, b int) int {
+	const digit = 12
+	passes := (b + digit - 1) / digit
+	var count [1 << digit]int
+	src, dst := keys, tmp
+	for p := range passes {
+		shift := 64 - (passes-p)*digit
+		clear(count[:])
+		for _, k := range src {
+			count[k>>shift&(1<<digit-1)]++
+		}
+		sum := 0
+		for d, c := range count {
+			count[d] = sum
+			sum += c
+		}
+		for _, k := range src {
+			d := k >> shift & (1<<digit - 1)
+			dst[count[d]] = k
+			count[d]++
+		}
+		src, dst = dst, src
+	}
+	if passes%2 == 1 {
+		copy(keys, tmp)
+	}
+	return passes * digit
+}
+
 // sub returns the members of metadata member m's value.
 func (mg *merger) sub(m *member) patchObject {
 	return patchObject{obj: uint32(m.voff), members: mg.subs[m.lo:m.hi]}
@@ -206,7 +439,10 @@ func (mg *merger) sub(m *member) patchObject {
 // root writes the result for the stored root object at offset at (-1:
 // absent) and checks that nothing but white space follows it.
 func (mg *merger) root(dst []byte, at int, ps *patchObject) ([]byte, error) {
-	dst, end, _, _, err := mg.object(dst, at, ps)
+	var nl nameList
+	dst, end, _, _, err := mg.object(dst, at, ps, &nl)
+	nl.release()
+	mg.t.release()
 	if err != nil {
 		return nil, err
 	}
@@ -223,11 +459,26 @@ func (mg *merger) root(dst []byte, at int, ps *patchObject) ([]byte, error) {
 // a member the body names is written as its action says, and the body's
 // other members follow in body order. It returns the offset past the stored
 // object and the number of members written and stored.
-func (mg *merger) object(dst []byte, at int, ps *patchObject) (out []byte, end, keys, stored int, err error) {
+func (mg *merger) object(dst []byte, at int, ps *patchObject, nl *nameList) (out []byte, end, keys, stored int, err error) {
+	base := nl.n
+	var idx memberIndex
+	out, end, keys, stored, err = mg.walk(dst, at, ps, nl, &idx)
+	idx.release()
+	// The stored object's names are checked for repeats once it is walked,
+	// or as far as it was walked: a repeat comes before any later error.
+	if off := nl.firstRepeatFrom(mg.st.src, base); off >= 0 {
+		raw := mg.st.src[off : skipStringEnd(mg.st.src, off-1)-1]
+		out, err = nil, storedError(mg.st.src, off-1, "duplicate property name %s", brief(decodeString(raw)))
+	}
+	return out, end, keys, stored, err
+}
+
+// walk is object without the check of repeated stored names: it records
+// each stored name in mg.names instead.
+func (mg *merger) walk(dst []byte, at int, ps *patchObject, nl *nameList, idx *memberIndex) (out []byte, end, keys, stored int, err error) {
 	dst = append(dst, '{')
 	if at >= 0 {
 		src := mg.st.src
-		obj := uint32(at) | storedTag
 		i := skipWS(src, at+1)
 		for closed := i < len(src) && src[i] == '}'; !closed; {
 			if i >= len(src) || src[i] != '"' {
@@ -238,14 +489,8 @@ func (mg *merger) object(dst []byte, at int, ps *patchObject) (out []byte, end, 
 				return nil, 0, 0, 0, err
 			}
 			name, raw := src[i:ne], src[i+1:ne-1]
-			if mg.t.full() {
-				// Estimate the names left from the bytes per name so far.
-				mg.t.reserve(stored*(len(src)-i)/max(1, i-at) + 16)
-			}
 			h := mg.t.hash(raw, esc)
-			if !mg.t.insert(h, obj, i+1, ne-1, esc) {
-				return nil, 0, 0, 0, storedError(src, i, "duplicate property name %s", brief(decodeString(raw)))
-			}
+			nl.add(h>>32<<32|uint64(i+1), stored*(len(src)-i)/max(1, i-at)+16)
 			j := skipWS(src, ne)
 			if j >= len(src) || src[j] != ':' {
 				return nil, 0, 0, 0, mg.st.syntax(j, `expected ":" after member name`)
@@ -259,12 +504,11 @@ func (mg *merger) object(dst []byte, at int, ps *patchObject) (out []byte, end, 
 				dst = append(dst, ',')
 			}
 			wrote := true
-			if m := ps.find(mg.t, h, raw, esc); m == nil || m.act == actIgnore {
-				dst = append(append(dst, name...), ':')
-				dst, j, err = mg.copyStored(dst, j)
+			if m := ps.find(mg.t, h, raw, esc, idx); m == nil || m.act == actIgnore {
+				dst, j, err = mg.copyMember(dst, i, ne, j)
 			} else {
 				m.used = true
-				dst, j, wrote, err = mg.member(dst, name, m, j)
+				dst, j, wrote, err = mg.member(dst, name, m, j, nl)
 			}
 			if err != nil {
 				return nil, 0, 0, 0, err
@@ -296,7 +540,7 @@ func (mg *merger) object(dst []byte, at int, ps *patchObject) (out []byte, end, 
 			dst = append(dst, ',')
 		}
 		var wrote bool
-		if dst, _, wrote, err = mg.member(dst, m.nameIn(mg.body), m, -1); err != nil {
+		if dst, _, wrote, err = mg.member(dst, m.nameIn(mg.body), m, -1, nl); err != nil {
 			return nil, 0, 0, 0, err
 		}
 		if wrote {
@@ -311,7 +555,7 @@ func (mg *merger) object(dst []byte, at int, ps *patchObject) (out []byte, end, 
 // member appends name and the value that body member m gives it, the stored
 // value being at offset at (-1: absent). It returns the offset past the
 // stored value and whether the member was written at all.
-func (mg *merger) member(dst, name []byte, m *member, at int) (out []byte, end int, wrote bool, err error) {
+func (mg *merger) member(dst, name []byte, m *member, at int, nl *nameList) (out []byte, end int, wrote bool, err error) {
 	end = at
 	src := mg.st.src
 	switch m.act {
@@ -322,7 +566,7 @@ func (mg *merger) member(dst, name []byte, m *member, at int) (out []byte, end i
 		sub := mg.sub(m)
 		switch {
 		case at >= 0 && len(sub.members) > 0 && src[at] == '{':
-			dst, end, keys, stored, err = mg.object(dst, at, &sub)
+			dst, end, keys, stored, err = mg.object(dst, at, &sub, nl)
 		case at >= 0 && len(sub.members) > 0 && src[at] != 'n':
 			if end, err = mg.st.value(at); err == nil {
 				err = storedError(src, at, "%s is not an object", brief(decodeString(name[1:len(name)-1])))
@@ -331,7 +575,7 @@ func (mg *merger) member(dst, name []byte, m *member, at int) (out []byte, end i
 			if at >= 0 {
 				end, err = mg.st.value(at)
 			}
-			dst, _, keys, _, _ = mg.object(dst, -1, &sub)
+			dst, _, keys, _, _ = mg.object(dst, -1, &sub, nl)
 		}
 		m.keys, m.stored = int32(keys), int32(stored)
 		return dst, end, keys > 0 || m.meta.Rules().KeepEmpty, err
@@ -374,14 +618,21 @@ func (mg *merger) member(dst, name []byte, m *member, at int) (out []byte, end i
 	}
 }
 
-// copyStored validates the stored value at offset at and appends it, compact.
-func (mg *merger) copyStored(dst []byte, at int) ([]byte, int, error) {
+// copyMember validates the stored value at offset at and appends the
+// member whose name is src[i:ne], compact: in one copy when nothing but
+// its colon separates the name from the value.
+func (mg *merger) copyMember(dst []byte, i, ne, at int) ([]byte, int, error) {
+	src := mg.st.src
 	mg.st.spaced = false
 	end, err := mg.st.value(at)
-	if mg.st.spaced {
-		return appendCompact(dst, mg.st.src[at:end]), end, err
+	if !mg.st.spaced && at == ne+1 {
+		return append(dst, src[i:end]...), end, err
 	}
-	return append(dst, mg.st.src[at:end]...), end, err
+	dst = append(append(dst, src[i:ne]...), ':')
+	if mg.st.spaced {
+		return appendCompact(dst, src[at:end]), end, err
+	}
+	return append(dst, src[at:end]...), end, err
 }
 
 // appendBody appends a body value, compact.

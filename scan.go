@@ -1,15 +1,17 @@
-// This file implements SPEC sections 2 and 8 ("What counts as valid input",
-// "Stored document checks", "Strings in a body"): one iterative JSON scanner,
-// strict for request bodies and lenient for stored documents, and the name
-// table that finds duplicate names in linear time.
+// This file implements the package doc's "Valid input": one iterative JSON
+// scanner, strict for request bodies and lenient for stored documents, which
+// finds repeated names in linear time by sorting their seeded hashes object
+// by object, and the name table that indexes Diff's objects.
 
 package metapatch
 
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"hash/maphash"
 	"math/bits"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -37,8 +39,66 @@ type scanner struct {
 // value scans the value that starts at src[i] (no leading white space) and
 // returns the offset just past it.
 func (s *scanner) value(i int) (int, error) {
+	if i < len(s.src) && s.src[i] != '{' && s.src[i] != '[' {
+		return s.scalar(i)
+	}
+	var open stack // open containers; in a body, where each object's names start in its name list
+	open.ids = s.body
+	end, err := s.walk(i, &open)
+	if err != nil && s.body {
+		// The names of the objects still open all come before the
+		// problem: a repeat among them is the first problem.
+		if off := s.openRepeat(&open); off >= 0 {
+			return off - 1, s.duplicate(off - 1)
+		}
+	}
+	return end, err
+}
+
+// scalar scans the value at src[i] that is not an object or an array, as
+// walk does, without its stack.
+func (s *scanner) scalar(i int) (int, error) {
+	switch s.src[i] {
+	case '"':
+		end, _, err := s.str(i)
+		return end, err
+	case 't':
+		return s.literal(i, "true")
+	case 'f':
+		return s.literal(i, "false")
+	case 'n':
+		return s.literal(i, "null")
+	}
+	return s.number(i)
+}
+
+// openRepeat returns the offset of the first repeated name among the
+// names of the open objects, or -1. An outer object's names so far all come
+// before an inner one's.
+func (s *scanner) openRepeat(open *stack) int {
+	l := &s.names.list
+	for d := range open.n {
+		obj, base := open.at(d)
+		if !obj {
+			continue
+		}
+		end := l.n
+		for e := d + 1; e < open.n; e++ {
+			if o, b := open.at(e); o {
+				end = int(b)
+				break
+			}
+		}
+		if off := l.repeatIn(s.src, int(base), end); off >= 0 {
+			return off
+		}
+	}
+	return -1
+}
+
+// walk is value, with the stack of open containers.
+func (s *scanner) walk(i int, open *stack) (int, error) {
 	src := s.src
-	var open stack // open containers: object offset+1, or 0 for an array
 	var err error
 next:
 	for {
@@ -50,11 +110,11 @@ next:
 			if s.body && open.n >= s.maxDepth {
 				return i, s.fail(ErrTooDeep, i, "Nesting too deep: more than %d levels", s.maxDepth)
 			}
-			var id uint32
-			if c == '{' {
-				id = uint32(i) + 1
+			var base uint32
+			if s.body {
+				base = uint32(s.names.list.n)
 			}
-			open.push(id)
+			open.push(c == '{', base)
 			j := s.ws(i + 1)
 			if j < len(src) && src[j] == c+2 { // '}' or ']'
 				open.pop()
@@ -68,7 +128,7 @@ next:
 			if open.n == 1 {
 				s.rootNames++
 			}
-			if i, err = s.name(j, id-1); err != nil {
+			if i, err = s.name(j); err != nil {
 				return i, err
 			}
 			continue next
@@ -99,23 +159,33 @@ next:
 			if i >= len(src) {
 				return i, s.syntax(i, "unexpected end of input")
 			}
-			top := open.top()
+			obj, id := open.top()
 			switch c := src[i]; {
-			case c == ',' && top != 0:
+			case c == ',' && obj:
 				if open.n == 1 {
 					s.rootNames++
 				}
-				if i, err = s.name(s.ws(i+1), top-1); err != nil {
+				if i, err = s.name(s.ws(i + 1)); err != nil {
 					return i, err
 				}
 				continue next
 			case c == ',':
 				i = s.ws(i + 1)
 				continue next
-			case c == '}' && top != 0, c == ']' && top == 0:
+			case c == '}' && obj:
+				if s.body {
+					// Check the object's names for a repeat, and forget them.
+					if s.names.list.repeatIn(src, int(id), s.names.list.n) >= 0 {
+						return i, errRepeat
+					}
+					s.names.list.truncate(int(id))
+				}
 				open.pop()
 				i++
-			case top != 0:
+			case c == ']' && !obj:
+				open.pop()
+				i++
+			case obj:
 				return i, s.syntax(i, `expected "," or "}" after object member`)
 			default:
 				return i, s.syntax(i, `expected "," or "]" after array element`)
@@ -125,10 +195,13 @@ next:
 	}
 }
 
+// errRepeat stands for a repeated name until value finds the first one.
+var errRepeat = errors.New("repeated name")
+
 // name scans an object member's name at src[i] and the colon after it, and
 // returns the offset of the member's value. In a body, the name is recorded
-// under the object whose '{' is at obj, and a second use of it is refused.
-func (s *scanner) name(i int, obj uint32) (int, error) {
+// in the name list, where the innermost open object's names are last.
+func (s *scanner) name(i int) (int, error) {
 	src := s.src
 	if i >= len(src) || src[i] != '"' {
 		return i, s.syntax(i, "expected a member name")
@@ -138,16 +211,20 @@ func (s *scanner) name(i int, obj uint32) (int, error) {
 		return end, err
 	}
 	if s.body {
-		raw := src[i+1 : end-1]
-		if !s.names.insert(s.names.hash(raw, esc), obj, i+1, end-1, esc) {
-			return i, s.fail(ErrDuplicateKey, i, "Duplicate property name: %s", brief(decodeString(raw)))
-		}
+		l := &s.names.list
+		l.add(s.names.hash(src[i+1:end-1], esc)>>32<<32|uint64(i+1), 3*l.n)
 	}
 	j := s.ws(end)
 	if j >= len(src) || src[j] != ':' {
 		return j, s.syntax(j, `expected ":" after member name`)
 	}
 	return s.ws(j + 1), nil
+}
+
+// duplicate is the error for the repeated name at src[i].
+func (s *scanner) duplicate(i int) error {
+	end, _ := skipString(s.src, i)
+	return s.fail(ErrDuplicateKey, i, "Duplicate property name: %s", brief(decodeString(s.src[i+1:end-1])))
 }
 
 // ws skips white space and notes that there was some.
@@ -201,13 +278,57 @@ func (s *scanner) str(i int) (end int, esc bool, err error) {
 		case c < utf8.RuneSelf:
 			j++
 		default:
-			r, n := utf8.DecodeRune(src[j:])
-			if r == utf8.RuneError && n == 1 {
-				return j, esc, s.syntax(j, "invalid UTF-8 in string")
+			// A run of multi-byte characters, decoded inline.
+			for j < len(src) && src[j] >= utf8.RuneSelf {
+				n := utf8Len(src, j)
+				if n == 0 {
+					return j, esc, s.syntax(j, "invalid UTF-8 in string")
+				}
+				j += n
 			}
-			j += n
 		}
 	}
+}
+
+// utf8Len returns the length of the valid UTF-8 encoding of a code point
+// above U+007F at src[j], or 0 when it is invalid (overlong, a surrogate,
+// past U+10FFFF, truncated): utf8.DecodeRune's rules, without its call.
+func utf8Len(src []byte, j int) int {
+	cont := func(k int) bool { return k < len(src) && src[k]&0xC0 == 0x80 }
+	in := func(k int, lo, hi byte) bool { return k < len(src) && lo <= src[k] && src[k] <= hi }
+	switch c := src[j]; {
+	case c < 0xC2:
+		return 0
+	case c <= 0xDF:
+		if cont(j + 1) {
+			return 2
+		}
+	case c == 0xE0:
+		if in(j+1, 0xA0, 0xBF) && cont(j+2) {
+			return 3
+		}
+	case c == 0xED:
+		if in(j+1, 0x80, 0x9F) && cont(j+2) {
+			return 3
+		}
+	case c <= 0xEF:
+		if cont(j+1) && cont(j+2) {
+			return 3
+		}
+	case c == 0xF0:
+		if in(j+1, 0x90, 0xBF) && cont(j+2) && cont(j+3) {
+			return 4
+		}
+	case c <= 0xF3:
+		if cont(j+1) && cont(j+2) && cont(j+3) {
+			return 4
+		}
+	case c == 0xF4:
+		if in(j+1, 0x80, 0x8F) && cont(j+2) && cont(j+3) {
+			return 4
+		}
+	}
+	return 0
 }
 
 // special flags, in the high bit of each byte, the bytes of x (8 bytes,
@@ -324,7 +445,7 @@ func digits(src []byte, j int) int {
 }
 
 // absent reports whether a stored document is absent: empty, only white
-// space, or null (SPEC 8). It returns the offset of its first value.
+// space, or null (package doc, "Merging"). It returns the offset of its first value.
 func absent(src []byte) (int, bool) {
 	i := skipWS(src, 0)
 	return i, i == len(src) || bytes.HasPrefix(src[i:], []byte("null")) && skipWS(src, i+4) == len(src)
@@ -356,44 +477,84 @@ func (s *scanner) fail(kind error, off int, format string, args ...any) error {
 	return storedError(s.src, off, format, args...)
 }
 
-// A stack of open containers. The first levels live inline, so scanning
-// within 64 levels allocates nothing; it is a local of value, since a
-// growing slice inside the scanner would make all the scanner points to
-// escape to the heap.
+// A stack of open containers: a bit per level (object or array), and for a
+// body scanner the id of each open object. The first 1,024 levels (128 with
+// ids) live inline, so scanning a stored document of any usual depth, or a
+// body within the default depth, allocates nothing; it is a local of value,
+// since a growing slice inside the scanner would make all the scanner
+// points to escape to the heap.
 type stack struct {
-	n     int
-	small [64]uint32
-	big   []uint32
+	n      int
+	ids    bool       // record object ids
+	kinds  [16]uint64 // bit n%64 of word n/64: level n is an object
+	more   []uint64   // kinds past the inline levels
+	small  [128]uint32
+	bigIDs []uint32
 }
 
-func (s *stack) push(v uint32) {
-	if s.n < len(s.small) {
-		s.small[s.n] = v
+func (s *stack) push(obj bool, id uint32) {
+	w, bit := s.n>>6, uint64(1)<<(s.n&63)
+	if w >= len(s.kinds) && w-len(s.kinds) >= len(s.more) {
+		s.more = append(s.more, 0)
+	}
+	word := s.word(w)
+	if obj {
+		*word |= bit
 	} else {
-		s.big = append(s.big, v)
+		*word &^= bit
+	}
+	if s.ids {
+		if s.n < len(s.small) {
+			s.small[s.n] = id
+		} else {
+			s.bigIDs = append(s.bigIDs[:s.n-len(s.small)], id)
+		}
 	}
 	s.n++
 }
 
-func (s *stack) top() uint32 {
-	if s.n <= len(s.small) {
-		return s.small[s.n-1]
+func (s *stack) word(w int) *uint64 {
+	if w < len(s.kinds) {
+		return &s.kinds[w]
 	}
-	return s.big[s.n-1-len(s.small)]
+	return &s.more[w-len(s.kinds)]
 }
 
-func (s *stack) pop() {
-	s.n--
-	if s.n >= len(s.small) {
-		s.big = s.big[:len(s.big)-1]
+// top returns whether the innermost open container is an object, and its
+// id (0 without ids).
+func (s *stack) top() (obj bool, id uint32) {
+	d := s.n - 1
+	obj = *s.word(d >> 6)&(1<<(d&63)) != 0
+	if s.ids {
+		if d < len(s.small) {
+			id = s.small[d]
+		} else {
+			id = s.bigIDs[d-len(s.small)]
+		}
 	}
+	return obj, id
+}
+
+func (s *stack) pop() { s.n-- }
+
+// at returns level d as top does.
+func (s *stack) at(d int) (obj bool, id uint32) {
+	obj = *s.word(d >> 6)&(1<<(d&63)) != 0
+	if s.ids {
+		if d < len(s.small) {
+			id = s.small[d]
+		} else {
+			id = s.bigIDs[d-len(s.small)]
+		}
+	}
+	return obj, id
 }
 
 // A nameTable is an open-addressing hash set of member names, keyed by the
-// object they belong to and compared decoded. It serves both duplicate
-// detection and the lookup of a stored name among a patch's members. Its
-// first slots live inline, so a call with a few hundred names allocates
-// nothing for it.
+// object they belong to and compared decoded: Diff indexes its objects with
+// it. It also holds the hash seed of a call, and a body scanner's list of
+// the names of its open objects (list). Its first slots live inline, so a
+// call with a few hundred names allocates nothing for it.
 type nameTable struct {
 	seed   maphash.Seed
 	n      int
@@ -401,6 +562,8 @@ type nameTable struct {
 	small  [512]slot
 	body   []byte
 	stored []byte
+	pooled *[]slot  // where big came from
+	list   nameList // a body scanner's names of the open objects
 }
 
 // A slot records the name that starts at src[start&^escBit] (after its
@@ -453,7 +616,9 @@ func (t *nameTable) raw(e *slot) []byte {
 // nothing, when the object already has a member of that name.
 func (t *nameTable) insert(h uint64, obj uint32, start, end int, esc bool) bool {
 	if t.full() {
-		t.grow(0)
+		// Estimate the names left from the bytes per name so far, so that
+		// a large body grows its table once or twice, not by doublings.
+		t.reserve(t.n*(len(t.body)-start)/max(1, start) + 16)
 	}
 	src := t.body
 	if obj&storedTag != 0 {
@@ -510,9 +675,26 @@ func (t *nameTable) reserve(n int) {
 	t.grow(size)
 }
 
+// slotPool holds large name tables between calls, so that a body of many
+// names allocates its table only when no earlier call left one.
+var slotPool = sync.Pool{New: func() any { return new([]slot) }}
+
+// grow replaces the table by one of at least size slots (and at least
+// twice the current size), taken from slotPool when it has one large
+// enough.
 func (t *nameTable) grow(size int) {
 	old := t.slots()
-	sl := make([]slot, max(size, 2*len(old)))
+	size = max(size, 2*len(old))
+	if t.pooled == nil {
+		t.pooled = slotPool.Get().(*[]slot)
+	}
+	var sl []slot
+	if buf := *t.pooled; t.big == nil && cap(buf) >= size {
+		sl = buf[:size]
+		clear(sl)
+	} else {
+		sl = make([]slot, size)
+	}
 	mask := uint32(len(sl) - 1)
 	for _, e := range old {
 		if e.hash == 0 {
@@ -525,6 +707,17 @@ func (t *nameTable) grow(size int) {
 		sl[k] = e
 	}
 	t.big = sl
+}
+
+// release gives a large table back to slotPool; the table must not be used
+// after.
+func (t *nameTable) release() {
+	t.list.release()
+	if t.pooled != nil && len(t.big) <= 1<<22 {
+		*t.pooled = t.big[:0]
+		slotPool.Put(t.pooled)
+	}
+	t.pooled, t.big = nil, nil
 }
 
 // sameName reports whether two names (raw, between quotes) decode to the

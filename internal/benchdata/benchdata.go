@@ -86,6 +86,134 @@ func User() (user, body []byte) {
 	return user, body
 }
 
+// Tiny returns a metadata object of about size bytes made only of tiny
+// root members ("k0000001":1, 13 bytes each: 80,000 at 1 MiB) and the same
+// kind of patch: the shape with the most root members per byte.
+func Tiny(size int) (stored, patch []byte) {
+	n := max(4, size/13)
+	b := make([]byte, 0, size+16)
+	b = append(b, '{')
+	for i := range n {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = fmt.Appendf(b, `"k%07d":%d`, i, i%10)
+	}
+	return append(b, '}'), patchFor("k%07d")
+}
+
+// BigBody returns a stored metadata object of about 1 KiB and a body of
+// about size bytes whose root members (about 24 bytes each) are all new:
+// the whole body is appended, and its name table is the largest there is.
+func BigBody(size int) (stored, body []byte) {
+	stored = object(6, 1<<10)
+	n := max(4, size/24)
+	b := make([]byte, 0, size+32)
+	b = append(b, '{')
+	for i := range n {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = fmt.Appendf(b, `"new_%07d":"v%07d"`, i, i)
+	}
+	return stored, append(b, '}')
+}
+
+// Unicode returns a metadata object of about size bytes whose names and
+// string values are mostly CJK text and emoji (raw UTF-8, no escapes), and
+// a patch of the same kind of text.
+func Unicode(size int) (stored, patch []byte) {
+	const text = `東京都渋谷区神南一丁目😀 データベース設定🎉 사용자 환경 설정 Ελληνικά`
+	n := max(4, size/(len(text)+40))
+	var b strings.Builder
+	b.WriteString("{")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `"名前_%d😀":{"値":"%s","数":%d}`, i, text, i)
+	}
+	b.WriteString("}")
+	patch = fmt.Appendf(nil, `{"名前_1😀":{"値":"置換された値🎉"},"名前_2😀":"新しい","名前_0😀":null,"追加🚀":{"新":true}}`)
+	return []byte(b.String()), patch
+}
+
+// Escapes returns a metadata object of about size bytes whose strings are
+// full of escape sequences, and a patch of the same kind.
+func Escapes(size int) (stored, patch []byte) {
+	const text = `line\nbreak \"quoted\" caf\u00e9 \ud83d\ude00 tab\there back\\slash \/path\/to \u2028`
+	n := max(4, size/(len(text)+30))
+	var b strings.Builder
+	b.WriteString("{")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `"esc\u0061ped_%d":"%s"`, i, text)
+	}
+	b.WriteString("}")
+	return []byte(b.String()), patchFor(`esc\u0061ped_%d`)
+}
+
+// Deep returns a metadata object of about size bytes whose root members
+// each hold a value nested depth levels deep (objects and arrays
+// alternating), and the same kind of patch.
+func Deep(size, depth int) (stored, patch []byte) {
+	var v strings.Builder
+	for d := range depth {
+		if d%2 == 0 {
+			v.WriteString(`{"d":`)
+		} else {
+			v.WriteString(`[`)
+		}
+	}
+	v.WriteString(`"leaf"`)
+	for d := depth - 1; d >= 0; d-- {
+		if d%2 == 0 {
+			v.WriteString(`}`)
+		} else {
+			v.WriteString(`]`)
+		}
+	}
+	n := max(4, size/(v.Len()+16))
+	var b strings.Builder
+	b.WriteString("{")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `"deep_%d":%s`, i, v.String())
+	}
+	b.WriteString("}")
+	return []byte(b.String()), patchFor("deep_%d")
+}
+
+// DiffPair returns a metadata object of about size bytes (Metadata's) and
+// the same object with changed of its root members changed (one nested
+// number each); every other member keeps its bytes.
+func DiffPair(size, changed int) (before, after []byte) {
+	before, _ = Metadata(size)
+	n := max(4, int(6*math.Sqrt(float64(size)/1024)))
+	per := max(40, size/n)
+	var b strings.Builder
+	b.WriteString("{")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `"record_%d":`, i)
+		if i%max(1, n/changed) == 0 && i/max(1, n/changed) < changed {
+			var r strings.Builder
+			record(&r, i, per)
+			b.WriteString(strings.Replace(r.String(), `"score":12345678901234567891`, `"score":12345678901234567892`, 1))
+		} else {
+			record(&b, i, per)
+		}
+	}
+	b.WriteString("}")
+	return before, []byte(b.String())
+}
+
 func object(n, size int) []byte {
 	per := max(40, size/n)
 	var b strings.Builder
