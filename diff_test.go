@@ -510,8 +510,42 @@ func checkRoundTrip(t testing.TB, kind string, before, after []byte) bool {
 			t.Fatalf("%s: the patch does not reach after if Auth0 merges\nbefore %s\nafter  %s\npatch  %s", kind, before, after, p)
 		}
 	}
-	checkMinimal(t, kind, bv, decodeJSON(t, after), decodeJSON(t, p))
+	if !repeatsNames(before) {
+		// Decoding keeps the last of repeated names, so a value that
+		// repeats one may differ from a decoded equal: Diff resends it.
+		checkMinimal(t, kind, bv, decodeJSON(t, after), decodeJSON(t, p))
+	}
 	return true
+}
+
+// repeatsNames reports whether an object anywhere in the valid JSON doc
+// names a member twice (names compared decoded).
+func repeatsNames(doc []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	tok, err := dec.Token()
+	open, ok := tok.(json.Delim)
+	if err != nil || !ok {
+		return false
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		if open == '{' {
+			tok, _ := dec.Token()
+			name, _ := tok.(string)
+			if seen[name] {
+				return true
+			}
+			seen[name] = true
+		}
+		var v json.RawMessage
+		if dec.Decode(&v) != nil {
+			return false
+		}
+		if repeatsNames(v) {
+			return true
+		}
+	}
+	return false
 }
 
 // orEmpty returns {} for an absent stored document (nil, empty, white
