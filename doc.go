@@ -4,9 +4,10 @@
 // on custom domains, session and refresh-token metadata, sign-up and bulk
 // import. It works on raw JSON bytes: every value travels from input to
 // output as its original bytes, nothing passes through a Go map or float64,
-// and a successful Merge or Patch call makes one allocation, its result
-// (objects with hundreds of members add one for a larger duplicate-name
-// table or member list).
+// and a successful Merge or Patch call makes one allocation, its result, in
+// the steady state: scratch space for objects of many names comes from a
+// pool, allocated again only after a garbage collection empties it; a body
+// with more than 16 root members adds one for its member list.
 //
 // This package doc is the specification. Each rule ends with its source:
 // (doc) Auth0 documents it, in its docs pages or its OpenAPI schemas;
