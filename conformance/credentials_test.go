@@ -12,14 +12,13 @@ import (
 	"github.com/auth0/go-auth0/management"
 	"github.com/lestrrat-go/jwx/v2/jwk"
 	"github.com/lestrrat-go/jwx/v2/jwt"
-	"github.com/metapatch/metapatch/mgmttest"
 )
 
 // TestClientCredentialsThroughSDK: go-auth0 gets its token from POST
 // /oauth/token with the client credentials grant, as against Auth0, and
 // the token carries exactly the client's scopes.
 func TestClientCredentialsThroughSDK(t *testing.T) {
-	srv := mgmttest.NewServer()
+	srv := newServer(t)
 	defer srv.Close()
 	ctx := context.Background()
 	id, secret := srv.Credentials("read:users create:users")
@@ -52,7 +51,7 @@ func TestClientCredentialsThroughSDK(t *testing.T) {
 // independent JOSE library, as a resource server would: signature with
 // the served key set, issuer, audience, expiry, and Auth0's claims.
 func TestAccessTokenVerifiesWithJWX(t *testing.T) {
-	srv := mgmttest.NewServer()
+	srv := newServer(t)
 	defer srv.Close()
 	ctx := context.Background()
 	id, secret := srv.Credentials("read:users")

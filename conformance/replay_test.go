@@ -17,7 +17,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/metapatch/metapatch/mgmttest"
 	"gopkg.in/yaml.v3"
 )
 
@@ -99,9 +98,13 @@ func TestReplayRecordedTraffic(t *testing.T) {
 		}
 		cassettes++
 		rel, _ := filepath.Rel(dir, file)
-		r, d, s, n := replay(t, rel, c)
-		replayed, compared, skipped = replayed+r, compared+n, skipped+s
-		differences = append(differences, d...)
+		// A subtest of its own, so that its server (and store) is closed
+		// before the next cassette.
+		t.Run(rel, func(t *testing.T) {
+			r, d, s, n := replay(t, rel, c)
+			replayed, compared, skipped = replayed+r, compared+n, skipped+s
+			differences = append(differences, d...)
+		})
 	}
 	t.Logf("replayed %d interactions from %d recordings that mention metadata (of %d); compared the metadata of %d responses %v; skipped %d (resources created outside the recording, or field-filtered reads)",
 		replayed, cassettes, len(files), compared, comparedBy, skipped)
@@ -116,7 +119,7 @@ func TestReplayRecordedTraffic(t *testing.T) {
 
 // replay runs one cassette against a fresh server.
 func replay(t *testing.T, name string, c cassette) (replayed int, differences []string, skipped, compared int) {
-	srv := mgmttest.NewServer()
+	srv := newServer(t)
 	defer srv.Close()
 	token := srv.Token()
 	ids := map[string]string{} // recorded id → mgmttest's id

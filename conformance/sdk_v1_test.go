@@ -17,7 +17,7 @@ import (
 // (none: every scope).
 func newAPI(t *testing.T, scopes ...string) (*mgmttest.Server, *management.Management) {
 	t.Helper()
-	srv := mgmttest.NewServer()
+	srv := newServer(t)
 	t.Cleanup(srv.Close)
 	return srv, sdk(t, srv, srv.Token(scopes...))
 }

@@ -33,7 +33,7 @@ func status3(err error) int {
 }
 
 func TestSDKv3(t *testing.T) {
-	srv := mgmttest.NewServer()
+	srv := newServer(t)
 	defer srv.Close()
 	api := sdk3(t, srv, srv.Token())
 	ctx := context.Background()
@@ -106,7 +106,7 @@ func TestSDKv3(t *testing.T) {
 }
 
 func TestSessionsAndRefreshTokensSDKv3(t *testing.T) {
-	srv := mgmttest.NewServer(
+	srv := newServer(t,
 		mgmttest.WithSessions([]byte(`{"id":"ses_1","user_id":"auth0|1","session_metadata":{"a":"1"}}`)),
 		mgmttest.WithRefreshTokens([]byte(`{"id":"rt_1","user_id":"auth0|1"}`)))
 	defer srv.Close()

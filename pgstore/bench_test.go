@@ -12,7 +12,7 @@ import (
 
 	"github.com/metapatch/metapatch"
 	"github.com/metapatch/metapatch/mgmttest"
-	"github.com/metapatch/metapatch/pgstore/internal/pgtest"
+	"github.com/metapatch/metapatch/pgstore/pgtest"
 )
 
 var benchUsers = flag.Int("pgstore.users", 10000, "how many users BenchmarkSearch stores (BENCHMARKS.md uses 100000)")

@@ -12,7 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/metapatch/metapatch/mgmttest"
-	"github.com/metapatch/metapatch/pgstore/internal/pgtest"
+	"github.com/metapatch/metapatch/pgstore/pgtest"
 )
 
 // apiServer is an mgmttest server on a store of its own over dsn, as one

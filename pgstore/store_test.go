@@ -15,7 +15,7 @@ import (
 
 	"github.com/metapatch/metapatch"
 	"github.com/metapatch/metapatch/mgmttest"
-	"github.com/metapatch/metapatch/pgstore/internal/pgtest"
+	"github.com/metapatch/metapatch/pgstore/pgtest"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }

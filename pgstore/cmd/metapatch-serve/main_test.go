@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/metapatch/metapatch/pgstore/internal/pgtest"
+	"github.com/metapatch/metapatch/pgstore/pgtest"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
