@@ -616,8 +616,10 @@ func importValue(m member) (value []byte, ok bool) {
 	return compact(m.value), true
 }
 
-// ImportUser is metapatch.ImportUser.
-func ImportUser(record []byte, o Options) ([]byte, error) {
+// parseRecord parses and checks an import record as ImportUser and
+// UpsertUser both take it: the body, the create:users scope, the record's
+// rules.
+func parseRecord(record []byte, o Options) ([]member, error) {
 	body, err := parseBody(record, o)
 	if err != nil {
 		return nil, err
@@ -626,6 +628,15 @@ func ImportUser(record []byte, o Options) ([]byte, error) {
 		return nil, fail(metapatch.ErrScope)
 	}
 	if err := checkRecord(body); err != nil {
+		return nil, err
+	}
+	return body, nil
+}
+
+// ImportUser is metapatch.ImportUser.
+func ImportUser(record []byte, o Options) ([]byte, error) {
+	body, err := parseRecord(record, o)
+	if err != nil {
 		return nil, err
 	}
 	ms := dropNulls(body)
@@ -651,14 +662,8 @@ func ImportUser(record []byte, o Options) ([]byte, error) {
 
 // UpsertUser is metapatch.UpsertUser.
 func UpsertUser(user, record []byte, o Options) ([]byte, error) {
-	body, err := parseBody(record, o)
+	body, err := parseRecord(record, o)
 	if err != nil {
-		return nil, err
-	}
-	if o.Scoped && !o.allows("create:users") {
-		return nil, fail(metapatch.ErrScope)
-	}
-	if err := checkRecord(body); err != nil {
 		return nil, err
 	}
 	var kept []member
