@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/metapatch/metapatch"
 	"github.com/metapatch/metapatch/internal/benchdata"
+	"github.com/metapatch/metapatch/internal/reference"
 )
 
 // hostileCase is an input an attacker or a broken client would send.
@@ -224,5 +226,78 @@ func TestRepeatsInLargeObjects(t *testing.T) {
 		if _, err := metapatch.Merge(object(n, -1), object(n, -1)); err != nil {
 			t.Fatalf("%d members without a repeat: %v", n, err)
 		}
+	}
+}
+
+// TestLargeBodiesAgainstReference: bodies of many root members (found
+// through the sorted names of the body's root, and copied in runs) merged
+// into stored objects that share some of their names, spelled with or
+// without escapes, with null members, nested values and white space,
+// agree with the reference model; so do the same bodies with a repeated
+// name, and bodies too small for the sorted names (the neighbour case).
+func TestLargeBodiesAgainstReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	name := func(k int) string {
+		switch rng.IntN(4) {
+		case 0:
+			return fmt.Sprintf(`\u006e%d`, k) // "n<k>" with an escape
+		case 1:
+			return fmt.Sprintf(`n%d\/`, k) // "n<k>/"
+		}
+		return fmt.Sprintf("n%d", k)
+	}
+	value := func() string {
+		switch rng.IntN(6) {
+		case 0:
+			return "null"
+		case 1:
+			return `{"a":[1,{"b":null}],"n7":"x"}`
+		case 2:
+			return `"s\n\u00e9"`
+		}
+		return fmt.Sprint(rng.IntN(1000))
+	}
+	object := func(n, pool int, spaced, repeat bool) []byte {
+		b := []byte("{")
+		seen := map[int]bool{}
+		for len(seen) < n {
+			k := rng.IntN(pool)
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			if len(seen) > 1 {
+				b = append(b, ',')
+			}
+			if spaced && rng.IntN(3) == 0 {
+				b = append(b, "\n  "...)
+			}
+			b = fmt.Appendf(b, `"%s":`, name(k))
+			if spaced && rng.IntN(3) == 0 {
+				b = append(b, ' ')
+			}
+			b = append(b, value()...)
+		}
+		if repeat {
+			for k := range seen {
+				b = fmt.Appendf(b, `,"%s":1`, name(k))
+				break
+			}
+		}
+		return append(b, '}')
+	}
+	for round := range 200 {
+		n := []int{5, 9, 17, 40, 300, 1000}[round%6]
+		pool := 2*n + 10
+		stored := object(rng.IntN(2*n)+1, pool, rng.IntN(2) == 0, false)
+		body := object(n, pool, rng.IntN(2) == 0, round%10 == 9)
+		if round%7 == 0 {
+			stored = nil
+		}
+		got, err := metapatch.Merge(stored, body)
+		ref, rerr := reference.Merge(stored, body, reference.Options{})
+		t.Run(fmt.Sprintf("round%d-%dmembers", round, n), func(t *testing.T) {
+			agree(t, got, err, ref, rerr)
+		})
 	}
 }

@@ -31,7 +31,15 @@ func Merge(stored, patch []byte, opts ...Option) ([]byte, error) {
 		return nil, err
 	}
 	var arr [16]member
-	ps := patchObject{obj: uint32(root), members: collect(patch, root, memberSlice(arr[:0], n))}
+	ps := patchObject{obj: uint32(root), root: true}
+	if n > len(ps.hashes) && t.list.sorted > 0 && t.list.n == n {
+		// A large body: its root's members are found through the body
+		// scanner's name list and copied from the body, not collected.
+		ps.listed, ps.n = true, n
+	} else {
+		ps.members = collect(patch, root, memberSlice(arr[:0], n))
+		ps.n = len(ps.members)
+	}
 	mg, at, err := openStored(stored, &t, spaced, nil)
 	if err != nil {
 		return nil, err
@@ -41,7 +49,7 @@ func Merge(stored, patch []byte, opts ...Option) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(ps.members) == 0 {
+	if ps.n == 0 {
 		out = append(out[:0], "{}"...)
 	}
 	if len(out) > c.maxBytes {
@@ -135,6 +143,10 @@ func (m *member) key(body []byte) []byte {
 type patchObject struct {
 	obj     uint32 // offset of its '{' in the body: its id in the name table
 	members []member
+	root    bool      // the body's root, members in body order: the body scanner's name list indexes it
+	listed  bool      // Merge's large root: members not collected (nil); see findListed
+	n       int       // Merge: how many members the body's root has
+	found   member    // listed: the member findListed found last
 	hashed  bool      // hashes holds the top halves of the names' hashes
 	hashes  [8]uint32 // objects of at most 8 members
 }
@@ -171,6 +183,9 @@ func memberSlice(buf []member, n int) []member {
 // or nil. A small object compares the hashes of its names first, computed
 // at the first call; a larger one searches idx, built at the first call.
 func (p *patchObject) find(t *nameTable, h uint64, raw []byte, esc bool, idx *memberIndex) *member {
+	if p.listed {
+		return p.findListed(t, h, raw, esc)
+	}
 	if len(p.members) <= len(p.hashes) {
 		if !p.hashed {
 			for k := range p.members {
@@ -188,6 +203,9 @@ func (p *patchObject) find(t *nameTable, h uint64, raw []byte, esc bool, idx *me
 		}
 		return nil
 	}
+	if p.root && t.list.sorted > 0 && t.list.n == len(p.members) {
+		return p.findListed(t, h, raw, esc)
+	}
 	if idx.keys == nil {
 		idx.build(t, p)
 	}
@@ -198,6 +216,121 @@ func (p *patchObject) find(t *nameTable, h uint64, raw []byte, esc bool, idx *me
 		}
 	}
 	return nil
+}
+
+// findListed is find for the body's root object, whose names the body
+// scanner left in its name list, sorted by the top t.list.sorted bits of
+// their hashes: no index to build.
+func (p *patchObject) findListed(t *nameTable, h uint64, raw []byte, esc bool) *member {
+	keys := t.list.keys()
+	shift := 64 - min(t.list.sorted, 32)
+	want := h >> 32 << 32 >> shift
+	lo, hi := 0, len(keys)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if keys[mid]>>shift < want {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	for k := lo; k < len(keys) && keys[k]>>shift == want; k++ {
+		if keys[k]>>32 != h>>32 {
+			continue
+		}
+		// The member whose name starts (after its quote) at this offset.
+		off := int32(uint32(keys[k])&^usedBit) - 1
+		if p.listed {
+			body := t.body
+			ne, besc := skipString(body, int(off))
+			if !sameName(body[off+1:ne-1], besc, raw, esc) {
+				continue
+			}
+			keys[k] |= usedBit
+			j := skipWS(body, skipWS(body, ne)+1)
+			p.found = member{off: off, nameEnd: int32(ne), voff: int32(j), valueEnd: int32(skipValue(body, j)), esc: besc}
+			return &p.found
+		}
+		a, b := 0, len(p.members)
+		for a < b {
+			mid := int(uint(a+b) >> 1)
+			if p.members[mid].off < off {
+				a = mid + 1
+			} else {
+				b = mid
+			}
+		}
+		if a < len(p.members) && p.members[a].off == off {
+			if m := &p.members[a]; sameName(m.raw(t.body), m.esc, raw, esc) {
+				return m
+			}
+		}
+	}
+	return nil
+}
+
+// usedBit marks, in a listed root's name list, the names the stored object
+// has too: offsets take 31 bits.
+const usedBit = 1 << 31
+
+// appendListed appends the members of a listed root (see findListed) that
+// the stored object did not have, in body order, but null ones, keys
+// being the number of members dst already has. Runs of them are copied in
+// one piece when the body has no white space to strip. It reorders the
+// name list.
+func (mg *merger) appendListed(dst []byte, ps *patchObject, keys int) ([]byte, int) {
+	// The offsets of the names the stored object had, in body order.
+	used := mg.t.list.keys()
+	u := 0
+	for _, k := range used {
+		if k&usedBit != 0 {
+			used[u] = uint64(uint32(k) &^ usedBit)
+			u++
+		}
+	}
+	used = used[:u]
+	slices.Sort(used)
+	body := mg.body
+	runStart, runEnd := -1, -1 // body[runStart:runEnd]: members to copy as they are
+	comma := false             // the run follows other members
+	flush := func() {
+		if runStart >= 0 {
+			if comma {
+				dst = append(dst, ',')
+			}
+			dst = append(dst, body[runStart:runEnd]...)
+			runStart = -1
+		}
+	}
+	i := skipWS(body, int(ps.obj)+1)
+	for body[i] != '}' {
+		ne, _ := skipString(body, i)
+		j := skipWS(body, skipWS(body, ne)+1)
+		ve := skipValue(body, j)
+		switch {
+		case len(used) > 0 && used[0] == uint64(i+1):
+			used = used[1:]
+		case isNull(body[j:ve]):
+		case mg.bodySpaced:
+			if keys > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendCompact(append(append(dst, body[i:ne]...), ':'), body[j:ve])
+			keys++
+		case runStart >= 0 && runEnd+1 == i:
+			runEnd = ve
+			keys++
+		default:
+			flush()
+			runStart, runEnd, comma = i, ve, keys > 0
+			keys++
+		}
+		if i = skipWS(body, ve); body[i] == ',' {
+			i = skipWS(body, i+1)
+		}
+	}
+	flush()
+	return dst, keys
 }
 
 // A memberIndex is the sorted hashes of a large patch object's names, each
@@ -251,6 +384,7 @@ type merger struct {
 // escape to the heap.
 type nameList struct {
 	n      int
+	sorted int // the last names checked by repeatIn are sorted by this many top bits of their hash (0: not sorted)
 	small  [64]uint64
 	names  []uint64
 	pooled *[]uint64
@@ -297,14 +431,26 @@ func (l *nameList) release() {
 }
 
 // repeatIn returns the offset in src of the first name of the names from
-// base to end that repeats an earlier one of them, or -1. It reorders them.
+// base to end that repeats an earlier one of them, or -1. It reorders them,
+// and records in l.sorted by how many top bits they are now sorted.
 func (l *nameList) repeatIn(src []byte, base, end int) int {
+	var off int
 	if l.names == nil {
-		return firstRepeat(src, l.small[base:end], nil)
+		off, l.sorted = firstRepeat(src, l.small[base:end], nil)
+		return off
 	}
 	n := end - base
 	l.names = slices.Grow(l.names, n)
-	return firstRepeat(src, l.names[base:end], l.names[len(l.names):len(l.names)+n])
+	off, l.sorted = firstRepeat(src, l.names[base:end], l.names[len(l.names):len(l.names)+n])
+	return off
+}
+
+// keys returns the names recorded.
+func (l *nameList) keys() []uint64 {
+	if l.names == nil {
+		return l.small[:l.n]
+	}
+	return l.names[:l.n]
 }
 
 // truncate forgets the names from base on.
@@ -321,11 +467,11 @@ func (l *nameList) truncate(base int) {
 func (l *nameList) firstRepeatFrom(src []byte, base int) int {
 	var off int
 	if l.names == nil {
-		off = firstRepeat(src, l.small[base:l.n], nil)
+		off, _ = firstRepeat(src, l.small[base:l.n], nil)
 	} else {
 		n := l.n - base
 		l.names = slices.Grow(l.names, n)
-		off = firstRepeat(src, l.names[base:l.n], l.names[l.n:l.n+n])
+		off, _ = firstRepeat(src, l.names[base:l.n], l.names[l.n:l.n+n])
 		l.names = l.names[:base]
 	}
 	l.n = base
@@ -335,23 +481,25 @@ func (l *nameList) firstRepeatFrom(src []byte, base int) int {
 // firstRepeat returns the offset of the first name, in document order,
 // that repeats an earlier one of keys (hash<<32 | offset of a name in src,
 // after its quote, in document order), or -1. It sorts keys, using tmp
-// (as long as keys) as scratch space: linear time, sequential memory.
-func firstRepeat(src []byte, keys, tmp []uint64) int {
+// (as long as keys) as scratch space: linear time, sequential memory. It
+// also returns by how many top bits keys are sorted then (0: not sorted;
+// stably, in document order among equal ones).
+func firstRepeat(src []byte, keys, tmp []uint64) (int, int) {
 	if len(keys) < 2 {
-		return -1
+		return -1, 64
 	}
 	if len(keys) <= 16 {
 		// In document order, without sorting.
 		for j := 1; j < len(keys); j++ {
 			for i := range j {
 				if keys[i]>>32 == keys[j]>>32 && sameStoredName(src, int(uint32(keys[i])), int(uint32(keys[j]))) {
-					return int(uint32(keys[j]))
+					return int(uint32(keys[j])), 0
 				}
 			}
 		}
-		return -1
+		return -1, 0
 	}
-	b := 32
+	b := 64
 	if len(keys) <= 256 {
 		slices.Sort(keys)
 	} else {
@@ -381,7 +529,7 @@ func firstRepeat(src []byte, keys, tmp []uint64) int {
 		}
 		lo = hi
 	}
-	return first
+	return first, b
 }
 
 // sameStoredName reports whether the names at src[a] and src[b] (after
@@ -529,6 +677,9 @@ func (mg *merger) walk(dst []byte, at int, ps *patchObject, nl *nameList, idx *m
 			}
 		}
 		end = i + 1
+	}
+	if ps.listed {
+		dst, keys = mg.appendListed(dst, ps, keys)
 	}
 	for k := range ps.members {
 		m := &ps.members[k]

@@ -174,11 +174,15 @@ next:
 				continue next
 			case c == '}' && obj:
 				if s.body {
-					// Check the object's names for a repeat, and forget them.
+					// Check the object's names for a repeat, and forget them;
+					// the root's stay, sorted by hash: they index the patch
+					// object (patchObject.find).
 					if s.names.list.repeatIn(src, int(id), s.names.list.n) >= 0 {
 						return i, errRepeat
 					}
-					s.names.list.truncate(int(id))
+					if open.n > 1 {
+						s.names.list.truncate(int(id))
+					}
 				}
 				open.pop()
 				i++
