@@ -237,14 +237,20 @@ func TestRepeatsInLargeObjects(t *testing.T) {
 // name, and bodies too small for the sorted names (the neighbour case).
 func TestLargeBodiesAgainstReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
+	// Names of 2 to 5 bytes, and of 15 to 18 (hashed inline up to 16
+	// bytes decoded, with maphash past that), spelled three ways.
 	name := func(k int) string {
+		stem := fmt.Sprintf("n%d", k)
+		if k%3 == 0 {
+			stem = fmt.Sprintf("n_long_name_a_%d", k)
+		}
 		switch rng.IntN(4) {
 		case 0:
-			return fmt.Sprintf(`\u006e%d`, k) // "n<k>" with an escape
+			return `\u006e` + stem[1:] // the same name, with an escape
 		case 1:
-			return fmt.Sprintf(`n%d\/`, k) // "n<k>/"
+			return stem + `\/` // another name: stem + "/"
 		}
-		return fmt.Sprintf("n%d", k)
+		return stem
 	}
 	value := func() string {
 		switch rng.IntN(6) {

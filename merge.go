@@ -627,6 +627,7 @@ func (mg *merger) walk(dst []byte, at int, ps *patchObject, nl *nameList, idx *m
 	dst = append(dst, '{')
 	if at >= 0 {
 		src := mg.st.src
+		run := span{start: -1}
 		i := skipWS(src, at+1)
 		for closed := i < len(src) && src[i] == '}'; !closed; {
 			if i >= len(src) || src[i] != '"' {
@@ -647,24 +648,50 @@ func (mg *merger) walk(dst []byte, at int, ps *patchObject, nl *nameList, idx *m
 				return nil, 0, 0, 0, mg.st.syntax(j, "unexpected end of input")
 			}
 			stored++
-			mark := len(dst)
-			if keys > 0 {
-				dst = append(dst, ',')
-			}
-			wrote := true
 			if m := ps.find(mg.t, h, raw, esc, idx); m == nil || m.act == actIgnore {
-				dst, j, err = mg.copyMember(dst, i, ne, j)
-			} else {
-				m.used = true
-				dst, j, wrote, err = mg.member(dst, name, m, j, nl)
-			}
-			if err != nil {
-				return nil, 0, 0, 0, err
-			}
-			if wrote {
+				// An untouched member: validated, and copied compact. Runs
+				// of members with nothing to strip are copied in one piece.
+				mg.st.spaced = false
+				ve, err := mg.st.value(j)
+				if err != nil {
+					return nil, 0, 0, 0, err
+				}
+				switch {
+				case mg.st.spaced || j != ne+1:
+					dst = mg.flush(dst, src, &run)
+					if keys > 0 {
+						dst = append(dst, ',')
+					}
+					dst = append(append(dst, src[i:ne]...), ':')
+					if mg.st.spaced {
+						dst = appendCompact(dst, src[j:ve])
+					} else {
+						dst = append(dst, src[j:ve]...)
+					}
+				case run.start >= 0 && i == run.end+1: // after one comma
+					run.end = ve
+				default:
+					dst = mg.flush(dst, src, &run)
+					run = span{i, ve, keys > 0}
+				}
 				keys++
+				j = ve
 			} else {
-				dst = dst[:mark]
+				dst = mg.flush(dst, src, &run)
+				mark := len(dst)
+				if keys > 0 {
+					dst = append(dst, ',')
+				}
+				m.used = true
+				var wrote bool
+				if dst, j, wrote, err = mg.member(dst, name, m, j, nl); err != nil {
+					return nil, 0, 0, 0, err
+				}
+				if wrote {
+					keys++
+				} else {
+					dst = dst[:mark]
+				}
 			}
 			i = skipWS(src, j)
 			switch {
@@ -677,6 +704,7 @@ func (mg *merger) walk(dst []byte, at int, ps *patchObject, nl *nameList, idx *m
 			}
 		}
 		end = i + 1
+		dst = mg.flush(dst, src, &run)
 	}
 	if ps.listed {
 		dst, keys = mg.appendListed(dst, ps, keys)
@@ -769,21 +797,24 @@ func (mg *merger) member(dst, name []byte, m *member, at int, nl *nameList) (out
 	}
 }
 
-// copyMember validates the stored value at offset at and appends the
-// member whose name is src[i:ne], compact: in one copy when nothing but
-// its colon separates the name from the value.
-func (mg *merger) copyMember(dst []byte, i, ne, at int) ([]byte, int, error) {
-	src := mg.st.src
-	mg.st.spaced = false
-	end, err := mg.st.value(at)
-	if !mg.st.spaced && at == ne+1 {
-		return append(dst, src[i:end]...), end, err
+// A span is a run of untouched stored members, src[start:end], to copy
+// as it is; comma says whether other members come before it.
+type span struct {
+	start, end int
+	comma      bool
+}
+
+// flush appends the run (if any) and empties it.
+func (mg *merger) flush(dst, src []byte, run *span) []byte {
+	if run.start < 0 {
+		return dst
 	}
-	dst = append(append(dst, src[i:ne]...), ':')
-	if mg.st.spaced {
-		return appendCompact(dst, src[at:end]), end, err
+	if run.comma {
+		dst = append(dst, ',')
 	}
-	return append(dst, src[at:end]...), end, err
+	dst = append(dst, src[run.start:run.end]...)
+	run.start = -1
+	return dst
 }
 
 // appendBody appends a body value, compact.
