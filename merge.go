@@ -394,18 +394,23 @@ type nameList struct {
 // object of many members allocates it only when no earlier call left some.
 var namePool = sync.Pool{New: func() any { return new([]uint64) }}
 
-// add records a stored name; more is an estimate of the names left.
-func (l *nameList) add(key uint64, more int) {
-	if l.names == nil && l.n < len(l.small) {
+// add records a name and reports true, or false when the list is full:
+// the caller then grows it (grow, with its estimate of the names left,
+// computed only then) and adds again.
+func (l *nameList) add(key uint64) bool {
+	if l.names == nil {
+		if l.n == len(l.small) {
+			return false
+		}
 		l.small[l.n] = key
-		l.n++
-		return
+	} else {
+		if len(l.names) == cap(l.names) {
+			return false
+		}
+		l.names = append(l.names, key)
 	}
-	if l.names == nil || len(l.names) == cap(l.names) {
-		l.grow(more)
-	}
-	l.names = append(l.names, key)
 	l.n++
+	return true
 }
 
 // grow makes room for n more names, and as many again for sorting them;
@@ -639,7 +644,10 @@ func (mg *merger) walk(dst []byte, at int, ps *patchObject, nl *nameList, idx *m
 			}
 			name, raw := src[i:ne], src[i+1:ne-1]
 			h := mg.t.hash(raw, esc)
-			nl.add(h>>32<<32|uint64(i+1), stored*(len(src)-i)/max(1, i-at)+16)
+			if key := h>>32<<32 | uint64(i+1); !nl.add(key) {
+				nl.grow(stored*(len(src)-i)/max(1, i-at) + 16)
+				nl.add(key)
+			}
 			j := skipWS(src, ne)
 			if j >= len(src) || src[j] != ':' {
 				return nil, 0, 0, 0, mg.st.syntax(j, `expected ":" after member name`)

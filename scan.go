@@ -220,11 +220,14 @@ func (s *scanner) name(i int) (int, error) {
 		// estimated from the bytes per name so far, so that a large body
 		// grows its list once or twice, not by doublings; deeper, by
 		// doublings (a deep body's few names are no guide).
-		more := 3 * l.n
-		if l.n == s.rootNames-1 {
-			more = l.n*(len(src)-i)/max(1, i) + 16
+		if key := s.names.hash(src[i+1:end-1], esc)>>32<<32 | uint64(i+1); !l.add(key) {
+			more := 3 * l.n
+			if l.n == s.rootNames-1 {
+				more = l.n*(len(src)-i)/max(1, i) + 16
+			}
+			l.grow(more)
+			l.add(key)
 		}
-		l.add(s.names.hash(src[i+1:end-1], esc)>>32<<32|uint64(i+1), more)
 	}
 	j := s.ws(end)
 	if j >= len(src) || src[j] != ':' {
