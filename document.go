@@ -31,6 +31,8 @@ func patchDocument(e *rules.Entity, stored, body []byte, create bool, opts []Opt
 	}
 	if create && (len(e.Lead) > 0 || len(e.Defaults) > 0) {
 		ps.members = arrange(e, body, ps.members)
+	} else {
+		ps.root = true // members in body order
 	}
 	mg, at, err := openStored(stored, &t, spaced, subs)
 	if err != nil {

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/metapatch/metapatch"
 	"github.com/metapatch/metapatch/internal/benchdata"
+	"github.com/metapatch/metapatch/internal/reference"
 )
 
 // hostileCase is an input an attacker or a broken client would send.
@@ -92,14 +94,15 @@ func hostileCases() []hostileCase {
 		{name: "100,000 members, the last one a duplicate", kind: "merge", body: members(100_000, `,"member_7":0`), want: metapatch.ErrDuplicateKey, perInput: 12, fixed: 1 << 20},
 		{name: "100,000 stored members, one a duplicate", kind: "merge", stored: members(100_000, `,"\u006dember_99999":0`), body: []byte(`{"x":1}`), want: metapatch.ErrStoredDocument, perInput: 12, fixed: 1 << 20},
 		// A body of tiny members at the size limit: the result (1 byte per
-		// body byte), the root's member list (40 bytes per member, about 3
-		// per body byte), its names' keys while they are sorted and the
-		// lookup index of the patch object (16 bytes per name each) make
-		// 5.7 bytes per body byte (7.2 under the race detector, whose pools
-		// drop items). It was 10.1, with a name table growing by doublings.
-		{name: "16 MiB body of tiny members", kind: "merge", body: tinyBody(limit), perInput: 8, fixed: 1 << 20, same: true},
+		// body byte) and its root's names' keys while they are sorted (16
+		// bytes per name, about 1.2 per body byte; the root is not
+		// collected into a member list) make 2.3 bytes per body byte (3.6
+		// under the race detector, whose pools drop items). It was 5.7
+		// with a 40-byte member per root member, 10.1 with a name table
+		// growing by doublings.
+		{name: "16 MiB body of tiny members", kind: "merge", body: tinyBody(limit), perInput: 5, fixed: 1 << 20, same: true},
 		// The same as a stored document: the result, and 16 bytes per
-		// stored name to sort the names: 2.3 bytes per stored byte (4.1
+		// stored name to sort the names: 2.3 bytes per stored byte (3.6
 		// under the race detector; 1 when an earlier call left its scratch
 		// space in the pool).
 		{name: "16 MiB stored document of tiny members", kind: "merge", stored: tinyBody(limit), body: []byte(`{"k0000001":2}`), perInput: 5, fixed: 1 << 20},
@@ -154,7 +157,9 @@ func TestHostileInputs(t *testing.T) {
 				t.Errorf("result differs from the (compact) body")
 			}
 			size := len(tc.body) + len(tc.stored)
-			if alloc := int(after.TotalAlloc - before.TotalAlloc); alloc > tc.perInput*size+tc.fixed {
+			alloc := int(after.TotalAlloc - before.TotalAlloc)
+			t.Logf("%.2f bytes allocated per input byte", float64(alloc)/float64(max(1, size)))
+			if alloc > tc.perInput*size+tc.fixed {
 				t.Errorf("allocated %d bytes for %d input bytes; bound %d", alloc, size, tc.perInput*size+tc.fixed)
 			}
 		})
@@ -224,5 +229,84 @@ func TestRepeatsInLargeObjects(t *testing.T) {
 		if _, err := metapatch.Merge(object(n, -1), object(n, -1)); err != nil {
 			t.Fatalf("%d members without a repeat: %v", n, err)
 		}
+	}
+}
+
+// TestLargeBodiesAgainstReference: bodies of many root members (found
+// through the sorted names of the body's root, and copied in runs) merged
+// into stored objects that share some of their names, spelled with or
+// without escapes, with null members, nested values and white space,
+// agree with the reference model; so do the same bodies with a repeated
+// name, and bodies too small for the sorted names (the neighbour case).
+func TestLargeBodiesAgainstReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	// Names of 2 to 5 bytes, and of 15 to 18 (hashed inline up to 16
+	// bytes decoded, with maphash past that), spelled three ways.
+	name := func(k int) string {
+		stem := fmt.Sprintf("n%d", k)
+		if k%3 == 0 {
+			stem = fmt.Sprintf("n_long_name_a_%d", k)
+		}
+		switch rng.IntN(4) {
+		case 0:
+			return `\u006e` + stem[1:] // the same name, with an escape
+		case 1:
+			return stem + `\/` // another name: stem + "/"
+		}
+		return stem
+	}
+	value := func() string {
+		switch rng.IntN(6) {
+		case 0:
+			return "null"
+		case 1:
+			return `{"a":[1,{"b":null}],"n7":"x"}`
+		case 2:
+			return `"s\n\u00e9"`
+		}
+		return fmt.Sprint(rng.IntN(1000))
+	}
+	object := func(n, pool int, spaced, repeat bool) []byte {
+		b := []byte("{")
+		seen := map[int]bool{}
+		for len(seen) < n {
+			k := rng.IntN(pool)
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			if len(seen) > 1 {
+				b = append(b, ',')
+			}
+			if spaced && rng.IntN(3) == 0 {
+				b = append(b, "\n  "...)
+			}
+			b = fmt.Appendf(b, `"%s":`, name(k))
+			if spaced && rng.IntN(3) == 0 {
+				b = append(b, ' ')
+			}
+			b = append(b, value()...)
+		}
+		if repeat {
+			for k := range seen {
+				b = fmt.Appendf(b, `,"%s":1`, name(k))
+				break
+			}
+		}
+		return append(b, '}')
+	}
+	for round := range 200 {
+		n := []int{5, 9, 17, 40, 300, 1000}[round%6]
+		pool := 2*n + 10
+		stored := object(rng.IntN(2*n)+1, pool, rng.IntN(2) == 0, false)
+		body := object(n, pool, rng.IntN(2) == 0, round%10 == 9)
+		if round%7 == 0 {
+			stored = nil
+		}
+		got, err := metapatch.Merge(stored, body)
+		ref, rerr := reference.Merge(stored, body, reference.Options{})
+		t.Run(fmt.Sprintf("round%d-%dmembers", round, n), func(t *testing.T) {
+			agree(t, got, err, ref, rerr)
+		})
 	}
 }

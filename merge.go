@@ -31,7 +31,15 @@ func Merge(stored, patch []byte, opts ...Option) ([]byte, error) {
 		return nil, err
 	}
 	var arr [16]member
-	ps := patchObject{obj: uint32(root), members: collect(patch, root, memberSlice(arr[:0], n))}
+	ps := patchObject{obj: uint32(root), root: true}
+	if n > len(ps.hashes) && t.list.sorted > 0 && t.list.n == n {
+		// A large body: its root's members are found through the body
+		// scanner's name list and copied from the body, not collected.
+		ps.listed, ps.n = true, n
+	} else {
+		ps.members = collect(patch, root, memberSlice(arr[:0], n))
+		ps.n = len(ps.members)
+	}
 	mg, at, err := openStored(stored, &t, spaced, nil)
 	if err != nil {
 		return nil, err
@@ -41,7 +49,7 @@ func Merge(stored, patch []byte, opts ...Option) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(ps.members) == 0 {
+	if ps.n == 0 {
 		out = append(out[:0], "{}"...)
 	}
 	if len(out) > c.maxBytes {
@@ -135,6 +143,10 @@ func (m *member) key(body []byte) []byte {
 type patchObject struct {
 	obj     uint32 // offset of its '{' in the body: its id in the name table
 	members []member
+	root    bool      // the body's root, members in body order: the body scanner's name list indexes it
+	listed  bool      // Merge's large root: members not collected (nil); see findListed
+	n       int       // Merge: how many members the body's root has
+	found   member    // listed: the member findListed found last
 	hashed  bool      // hashes holds the top halves of the names' hashes
 	hashes  [8]uint32 // objects of at most 8 members
 }
@@ -169,8 +181,13 @@ func memberSlice(buf []member, n int) []member {
 
 // find returns the member named raw (a name between quotes, hashed as h),
 // or nil. A small object compares the hashes of its names first, computed
-// at the first call; a larger one searches idx, built at the first call.
+// at the first call; the body's larger root searches the body scanner's
+// sorted names (findListed); another large object searches idx, built at
+// the first call.
 func (p *patchObject) find(t *nameTable, h uint64, raw []byte, esc bool, idx *memberIndex) *member {
+	if p.listed {
+		return p.findListed(t, h, raw, esc)
+	}
 	if len(p.members) <= len(p.hashes) {
 		if !p.hashed {
 			for k := range p.members {
@@ -188,6 +205,9 @@ func (p *patchObject) find(t *nameTable, h uint64, raw []byte, esc bool, idx *me
 		}
 		return nil
 	}
+	if p.root && t.list.sorted > 0 && t.list.n == len(p.members) {
+		return p.findListed(t, h, raw, esc)
+	}
 	if idx.keys == nil {
 		idx.build(t, p)
 	}
@@ -198,6 +218,121 @@ func (p *patchObject) find(t *nameTable, h uint64, raw []byte, esc bool, idx *me
 		}
 	}
 	return nil
+}
+
+// findListed is find for the body's root object, whose names the body
+// scanner left in its name list, sorted by the top t.list.sorted bits of
+// their hashes: no index to build.
+func (p *patchObject) findListed(t *nameTable, h uint64, raw []byte, esc bool) *member {
+	keys := t.list.keys()
+	shift := 64 - min(t.list.sorted, 32)
+	want := h >> 32 << 32 >> shift
+	lo, hi := 0, len(keys)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if keys[mid]>>shift < want {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	for k := lo; k < len(keys) && keys[k]>>shift == want; k++ {
+		if keys[k]>>32 != h>>32 {
+			continue
+		}
+		// The member whose name starts (after its quote) at this offset.
+		off := int32(uint32(keys[k])&^usedBit) - 1
+		if p.listed {
+			body := t.body
+			ne, besc := skipString(body, int(off))
+			if !sameName(body[off+1:ne-1], besc, raw, esc) {
+				continue
+			}
+			keys[k] |= usedBit
+			j := skipWS(body, skipWS(body, ne)+1)
+			p.found = member{off: off, nameEnd: int32(ne), voff: int32(j), valueEnd: int32(skipValue(body, j)), esc: besc}
+			return &p.found
+		}
+		a, b := 0, len(p.members)
+		for a < b {
+			mid := int(uint(a+b) >> 1)
+			if p.members[mid].off < off {
+				a = mid + 1
+			} else {
+				b = mid
+			}
+		}
+		if a < len(p.members) && p.members[a].off == off {
+			if m := &p.members[a]; sameName(m.raw(t.body), m.esc, raw, esc) {
+				return m
+			}
+		}
+	}
+	return nil
+}
+
+// usedBit marks, in a listed root's name list, the names the stored object
+// has too: offsets take 31 bits.
+const usedBit = 1 << 31
+
+// appendListed appends the members of a listed root (see findListed) that
+// the stored object did not have, in body order, but null ones, keys
+// being the number of members dst already has. Runs of them are copied in
+// one piece when the body has no white space to strip. It reorders the
+// name list.
+func (mg *merger) appendListed(dst []byte, ps *patchObject, keys int) ([]byte, int) {
+	// The offsets of the names the stored object had, in body order.
+	used := mg.t.list.keys()
+	u := 0
+	for _, k := range used {
+		if k&usedBit != 0 {
+			used[u] = uint64(uint32(k) &^ usedBit)
+			u++
+		}
+	}
+	used = used[:u]
+	slices.Sort(used)
+	body := mg.body
+	runStart, runEnd := -1, -1 // body[runStart:runEnd]: members to copy as they are
+	comma := false             // the run follows other members
+	flush := func() {
+		if runStart >= 0 {
+			if comma {
+				dst = append(dst, ',')
+			}
+			dst = append(dst, body[runStart:runEnd]...)
+			runStart = -1
+		}
+	}
+	i := skipWS(body, int(ps.obj)+1)
+	for body[i] != '}' {
+		ne, _ := skipString(body, i)
+		j := skipWS(body, skipWS(body, ne)+1)
+		ve := skipValue(body, j)
+		switch {
+		case len(used) > 0 && used[0] == uint64(i+1):
+			used = used[1:]
+		case isNull(body[j:ve]):
+		case mg.bodySpaced:
+			if keys > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendCompact(append(append(dst, body[i:ne]...), ':'), body[j:ve])
+			keys++
+		case runStart >= 0 && runEnd+1 == i:
+			runEnd = ve
+			keys++
+		default:
+			flush()
+			runStart, runEnd, comma = i, ve, keys > 0
+			keys++
+		}
+		if i = skipWS(body, ve); body[i] == ',' {
+			i = skipWS(body, i+1)
+		}
+	}
+	flush()
+	return dst, keys
 }
 
 // A memberIndex is the sorted hashes of a large patch object's names, each
@@ -251,6 +386,7 @@ type merger struct {
 // escape to the heap.
 type nameList struct {
 	n      int
+	sorted int // the last names checked by repeatIn are sorted by this many top bits of their hash (0: not sorted)
 	small  [64]uint64
 	names  []uint64
 	pooled *[]uint64
@@ -260,18 +396,23 @@ type nameList struct {
 // object of many members allocates it only when no earlier call left some.
 var namePool = sync.Pool{New: func() any { return new([]uint64) }}
 
-// add records a stored name; more is an estimate of the names left.
-func (l *nameList) add(key uint64, more int) {
-	if l.names == nil && l.n < len(l.small) {
+// add records a name and reports true, or false when the list is full:
+// the caller then grows it (grow, with its estimate of the names left,
+// computed only then) and adds again.
+func (l *nameList) add(key uint64) bool {
+	if l.names == nil {
+		if l.n == len(l.small) {
+			return false
+		}
 		l.small[l.n] = key
-		l.n++
-		return
+	} else {
+		if len(l.names) == cap(l.names) {
+			return false
+		}
+		l.names = append(l.names, key)
 	}
-	if l.names == nil || len(l.names) == cap(l.names) {
-		l.grow(more)
-	}
-	l.names = append(l.names, key)
 	l.n++
+	return true
 }
 
 // grow makes room for n more names, and as many again for sorting them;
@@ -297,14 +438,26 @@ func (l *nameList) release() {
 }
 
 // repeatIn returns the offset in src of the first name of the names from
-// base to end that repeats an earlier one of them, or -1. It reorders them.
+// base to end that repeats an earlier one of them, or -1. It reorders them,
+// and records in l.sorted by how many top bits they are now sorted.
 func (l *nameList) repeatIn(src []byte, base, end int) int {
+	var off int
 	if l.names == nil {
-		return firstRepeat(src, l.small[base:end], nil)
+		off, l.sorted = firstRepeat(src, l.small[base:end], nil)
+		return off
 	}
 	n := end - base
 	l.names = slices.Grow(l.names, n)
-	return firstRepeat(src, l.names[base:end], l.names[len(l.names):len(l.names)+n])
+	off, l.sorted = firstRepeat(src, l.names[base:end], l.names[len(l.names):len(l.names)+n])
+	return off
+}
+
+// keys returns the names recorded.
+func (l *nameList) keys() []uint64 {
+	if l.names == nil {
+		return l.small[:l.n]
+	}
+	return l.names[:l.n]
 }
 
 // truncate forgets the names from base on.
@@ -321,11 +474,11 @@ func (l *nameList) truncate(base int) {
 func (l *nameList) firstRepeatFrom(src []byte, base int) int {
 	var off int
 	if l.names == nil {
-		off = firstRepeat(src, l.small[base:l.n], nil)
+		off, _ = firstRepeat(src, l.small[base:l.n], nil)
 	} else {
 		n := l.n - base
 		l.names = slices.Grow(l.names, n)
-		off = firstRepeat(src, l.names[base:l.n], l.names[l.n:l.n+n])
+		off, _ = firstRepeat(src, l.names[base:l.n], l.names[l.n:l.n+n])
 		l.names = l.names[:base]
 	}
 	l.n = base
@@ -335,23 +488,25 @@ func (l *nameList) firstRepeatFrom(src []byte, base int) int {
 // firstRepeat returns the offset of the first name, in document order,
 // that repeats an earlier one of keys (hash<<32 | offset of a name in src,
 // after its quote, in document order), or -1. It sorts keys, using tmp
-// (as long as keys) as scratch space: linear time, sequential memory.
-func firstRepeat(src []byte, keys, tmp []uint64) int {
+// (as long as keys) as scratch space: linear time, sequential memory. It
+// also returns by how many top bits keys are sorted then (0: not sorted;
+// stably, in document order among equal ones).
+func firstRepeat(src []byte, keys, tmp []uint64) (int, int) {
 	if len(keys) < 2 {
-		return -1
+		return -1, 64
 	}
 	if len(keys) <= 16 {
 		// In document order, without sorting.
 		for j := 1; j < len(keys); j++ {
 			for i := range j {
 				if keys[i]>>32 == keys[j]>>32 && sameStoredName(src, int(uint32(keys[i])), int(uint32(keys[j]))) {
-					return int(uint32(keys[j]))
+					return int(uint32(keys[j])), 0
 				}
 			}
 		}
-		return -1
+		return -1, 0
 	}
-	b := 32
+	b := 64
 	if len(keys) <= 256 {
 		slices.Sort(keys)
 	} else {
@@ -381,7 +536,7 @@ func firstRepeat(src []byte, keys, tmp []uint64) int {
 		}
 		lo = hi
 	}
-	return first
+	return first, b
 }
 
 // sameStoredName reports whether the names at src[a] and src[b] (after
@@ -479,6 +634,7 @@ func (mg *merger) walk(dst []byte, at int, ps *patchObject, nl *nameList, idx *m
 	dst = append(dst, '{')
 	if at >= 0 {
 		src := mg.st.src
+		run := span{start: -1}
 		i := skipWS(src, at+1)
 		for closed := i < len(src) && src[i] == '}'; !closed; {
 			if i >= len(src) || src[i] != '"' {
@@ -490,7 +646,10 @@ func (mg *merger) walk(dst []byte, at int, ps *patchObject, nl *nameList, idx *m
 			}
 			name, raw := src[i:ne], src[i+1:ne-1]
 			h := mg.t.hash(raw, esc)
-			nl.add(h>>32<<32|uint64(i+1), stored*(len(src)-i)/max(1, i-at)+16)
+			if key := h>>32<<32 | uint64(i+1); !nl.add(key) {
+				nl.grow(stored*(len(src)-i)/max(1, i-at) + 16)
+				nl.add(key)
+			}
 			j := skipWS(src, ne)
 			if j >= len(src) || src[j] != ':' {
 				return nil, 0, 0, 0, mg.st.syntax(j, `expected ":" after member name`)
@@ -499,24 +658,50 @@ func (mg *merger) walk(dst []byte, at int, ps *patchObject, nl *nameList, idx *m
 				return nil, 0, 0, 0, mg.st.syntax(j, "unexpected end of input")
 			}
 			stored++
-			mark := len(dst)
-			if keys > 0 {
-				dst = append(dst, ',')
-			}
-			wrote := true
 			if m := ps.find(mg.t, h, raw, esc, idx); m == nil || m.act == actIgnore {
-				dst, j, err = mg.copyMember(dst, i, ne, j)
-			} else {
-				m.used = true
-				dst, j, wrote, err = mg.member(dst, name, m, j, nl)
-			}
-			if err != nil {
-				return nil, 0, 0, 0, err
-			}
-			if wrote {
+				// An untouched member: validated, and copied compact. Runs
+				// of members with nothing to strip are copied in one piece.
+				mg.st.spaced = false
+				ve, err := mg.st.value(j)
+				if err != nil {
+					return nil, 0, 0, 0, err
+				}
+				switch {
+				case mg.st.spaced || j != ne+1:
+					dst = mg.flush(dst, src, &run)
+					if keys > 0 {
+						dst = append(dst, ',')
+					}
+					dst = append(append(dst, src[i:ne]...), ':')
+					if mg.st.spaced {
+						dst = appendCompact(dst, src[j:ve])
+					} else {
+						dst = append(dst, src[j:ve]...)
+					}
+				case run.start >= 0 && i == run.end+1: // after one comma
+					run.end = ve
+				default:
+					dst = mg.flush(dst, src, &run)
+					run = span{i, ve, keys > 0}
+				}
 				keys++
+				j = ve
 			} else {
-				dst = dst[:mark]
+				dst = mg.flush(dst, src, &run)
+				mark := len(dst)
+				if keys > 0 {
+					dst = append(dst, ',')
+				}
+				m.used = true
+				var wrote bool
+				if dst, j, wrote, err = mg.member(dst, name, m, j, nl); err != nil {
+					return nil, 0, 0, 0, err
+				}
+				if wrote {
+					keys++
+				} else {
+					dst = dst[:mark]
+				}
 			}
 			i = skipWS(src, j)
 			switch {
@@ -529,6 +714,10 @@ func (mg *merger) walk(dst []byte, at int, ps *patchObject, nl *nameList, idx *m
 			}
 		}
 		end = i + 1
+		dst = mg.flush(dst, src, &run)
+	}
+	if ps.listed {
+		dst, keys = mg.appendListed(dst, ps, keys)
 	}
 	for k := range ps.members {
 		m := &ps.members[k]
@@ -618,21 +807,24 @@ func (mg *merger) member(dst, name []byte, m *member, at int, nl *nameList) (out
 	}
 }
 
-// copyMember validates the stored value at offset at and appends the
-// member whose name is src[i:ne], compact: in one copy when nothing but
-// its colon separates the name from the value.
-func (mg *merger) copyMember(dst []byte, i, ne, at int) ([]byte, int, error) {
-	src := mg.st.src
-	mg.st.spaced = false
-	end, err := mg.st.value(at)
-	if !mg.st.spaced && at == ne+1 {
-		return append(dst, src[i:end]...), end, err
+// A span is a run of untouched stored members, src[start:end], to copy
+// as it is; comma says whether other members come before it.
+type span struct {
+	start, end int
+	comma      bool
+}
+
+// flush appends the run (if any) and empties it.
+func (mg *merger) flush(dst, src []byte, run *span) []byte {
+	if run.start < 0 {
+		return dst
 	}
-	dst = append(append(dst, src[i:ne]...), ':')
-	if mg.st.spaced {
-		return appendCompact(dst, src[at:end]), end, err
+	if run.comma {
+		dst = append(dst, ',')
 	}
-	return append(dst, src[at:end]...), end, err
+	dst = append(dst, src[run.start:run.end]...)
+	run.start = -1
+	return dst
 }
 
 // appendBody appends a body value, compact.

@@ -174,11 +174,15 @@ next:
 				continue next
 			case c == '}' && obj:
 				if s.body {
-					// Check the object's names for a repeat, and forget them.
+					// Check the object's names for a repeat, and forget them;
+					// the root's stay, sorted by hash: they index the patch
+					// object (patchObject.find).
 					if s.names.list.repeatIn(src, int(id), s.names.list.n) >= 0 {
 						return i, errRepeat
 					}
-					s.names.list.truncate(int(id))
+					if open.n > 1 {
+						s.names.list.truncate(int(id))
+					}
 				}
 				open.pop()
 				i++
@@ -212,7 +216,18 @@ func (s *scanner) name(i int) (int, error) {
 	}
 	if s.body {
 		l := &s.names.list
-		l.add(s.names.hash(src[i+1:end-1], esc)>>32<<32|uint64(i+1), 3*l.n)
+		// At the root (the list holds only its names), the names left are
+		// estimated from the bytes per name so far, so that a large body
+		// grows its list once or twice, not by doublings; deeper, by
+		// doublings (a deep body's few names are no guide).
+		if key := s.names.hash(src[i+1:end-1], esc)>>32<<32 | uint64(i+1); !l.add(key) {
+			more := 3 * l.n
+			if l.n == s.rootNames-1 {
+				more = l.n*(len(src)-i)/max(1, i) + 16
+			}
+			l.grow(more)
+			l.add(key)
+		}
 	}
 	j := s.ws(end)
 	if j >= len(src) || src[j] != ':' {
@@ -557,6 +572,7 @@ func (s *stack) at(d int) (obj bool, id uint32) {
 // call with a few hundred names allocates nothing for it.
 type nameTable struct {
 	seed   maphash.Seed
+	k0, k1 uint64 // shortHash's keys, from seed
 	n      int
 	big    []slot
 	small  [512]slot
@@ -582,9 +598,28 @@ func (t *nameTable) slots() []slot {
 
 // hash returns the hash of a name's decoded value; raw is the name between
 // its quotes.
+// Decoded names of at most 16 bytes, most names, are hashed inline
+// (shortHash); longer ones with maphash.
 func (t *nameTable) hash(raw []byte, esc bool) uint64 {
+	if t.k0 == 0 {
+		t.k0 = maphash.String(t.seed, "k0") | 1
+		t.k1 = maphash.String(t.seed, "k1") | 1
+	}
 	if !esc {
+		if len(raw) <= 16 {
+			return shortHash(raw, t.k0, t.k1)
+		}
 		return maphash.Bytes(t.seed, raw)
+	}
+	var short [20]byte
+	b := short[:0]
+	for i := 0; i < len(raw) && len(b) <= 16; {
+		var r rune
+		r, i = nextRune(raw, i)
+		b = appendWTF8(b, r)
+	}
+	if len(b) <= 16 {
+		return shortHash(b, t.k0, t.k1)
 	}
 	var h maphash.Hash
 	h.SetSeed(t.seed)
@@ -595,6 +630,25 @@ func (t *nameTable) hash(raw []byte, esc bool) uint64 {
 		h.Write(appendWTF8(buf[:0], r))
 	}
 	return h.Sum64()
+}
+
+// shortHash hashes b (at most 16 bytes) with the keys k0 and k1, drawn from
+// the call's random seed: two 64-bit words that together hold all of b (and
+// its length), mixed by two full multiplications (as wyhash does).
+func shortHash(b []byte, k0, k1 uint64) uint64 {
+	n := len(b)
+	var x, y uint64
+	switch {
+	case n >= 8:
+		x, y = binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[n-8:])
+	case n >= 4:
+		x, y = uint64(binary.LittleEndian.Uint32(b)), uint64(binary.LittleEndian.Uint32(b[n-4:]))
+	case n > 0:
+		x = uint64(b[0])<<16 | uint64(b[n>>1])<<8 | uint64(b[n-1])
+	}
+	hi, lo := bits.Mul64(x^k0, y^k1)
+	hi, lo = bits.Mul64(lo^k0^uint64(n), hi^k1)
+	return hi ^ lo
 }
 
 func slotHash(h uint64, obj uint32) uint32 {
