@@ -68,12 +68,9 @@ func BenchmarkMergeShapes(b *testing.B) {
 // number each) against the floor over the same pair. bench/ compares it
 // with evanphx/json-patch's CreateMergePatch.
 func BenchmarkDiff(b *testing.B) {
-	for _, size := range []struct {
-		name string
-		n    int
-	}{{"16KiB", 16 << 10}, {"1MiB", 1 << 20}} {
-		b.Run(size.name, func(b *testing.B) {
-			before, after := benchdata.DiffPair(size.n, 10)
+	for _, size := range benchdata.DiffSizes {
+		b.Run(size.Name, func(b *testing.B) {
+			before, after := benchdata.DiffPair(size.N, 10)
 			benchdata.Run(b, "metapatch", before, after, metapatch.Diff)
 			benchdata.Run(b, "floor", before, after, floor)
 		})

@@ -537,18 +537,7 @@ func (s *stack) word(w int) *uint64 {
 
 // top returns whether the innermost open container is an object, and its
 // id (0 without ids).
-func (s *stack) top() (obj bool, id uint32) {
-	d := s.n - 1
-	obj = *s.word(d >> 6)&(1<<(d&63)) != 0
-	if s.ids {
-		if d < len(s.small) {
-			id = s.small[d]
-		} else {
-			id = s.bigIDs[d-len(s.small)]
-		}
-	}
-	return obj, id
-}
+func (s *stack) top() (obj bool, id uint32) { return s.at(s.n - 1) }
 
 func (s *stack) pop() { s.n-- }
 

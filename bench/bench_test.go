@@ -32,12 +32,9 @@ func BenchmarkCompare(b *testing.B) {
 // BenchmarkDiff compares metapatch.Diff with json-patch's CreateMergePatch
 // on a pair whose 10 root members changed (one nested number each).
 func BenchmarkDiff(b *testing.B) {
-	for _, size := range []struct {
-		name string
-		n    int
-	}{{"16KiB", 16 << 10}, {"1MiB", 1 << 20}} {
-		b.Run(size.name, func(b *testing.B) {
-			before, after := benchdata.DiffPair(size.n, 10)
+	for _, size := range benchdata.DiffSizes {
+		b.Run(size.Name, func(b *testing.B) {
+			before, after := benchdata.DiffPair(size.N, 10)
 			benchdata.Run(b, "metapatch", before, after, metapatch.Diff)
 			benchdata.Run(b, "json-patch", before, after, jsonpatch.CreateMergePatch)
 		})

@@ -212,12 +212,7 @@ var matchCases = []struct {
 }
 
 func TestMatch(t *testing.T) {
-	seen := map[string]bool{}
 	for _, tc := range matchCases {
-		if seen[tc.name] {
-			t.Fatalf("duplicate case name %q", tc.name)
-		}
-		seen[tc.name] = true
 		t.Run(tc.name, func(t *testing.T) {
 			q, err := Parse(tc.query)
 			if err != nil {
@@ -269,5 +264,29 @@ func TestMatchBuiltTree(t *testing.T) {
 	var nilTerm *Term
 	if nilTerm.MatchValue([]byte(`"x"`)) {
 		t.Error("a nil term matched a value")
+	}
+}
+
+// TestCaseNamesUnique checks that every case table names its cases once, so
+// that a failure names one case.
+func TestCaseNamesUnique(t *testing.T) {
+	tables := map[string][]string{}
+	for _, tc := range matchCases {
+		tables["matchCases"] = append(tables["matchCases"], tc.name)
+	}
+	for _, tc := range errorCases {
+		tables["errorCases"] = append(tables["errorCases"], tc.name)
+	}
+	for _, tc := range printCases {
+		tables["printCases"] = append(tables["printCases"], tc.name)
+	}
+	for table, names := range tables {
+		seen := map[string]bool{}
+		for _, name := range names {
+			if seen[name] {
+				t.Errorf("%s: duplicate case name %q", table, name)
+			}
+			seen[name] = true
+		}
 	}
 }

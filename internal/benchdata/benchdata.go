@@ -31,7 +31,7 @@ func Run(b *testing.B, name string, stored, patch []byte, f func(stored, patch [
 // objects and arrays: large metadata has both more keys and larger values.
 func Metadata(size int) (stored, patch []byte) {
 	n := max(4, int(6*math.Sqrt(float64(size)/1024)))
-	return object(n, size), patchFor("record_%d")
+	return object(n, size, 0), patchFor("record_%d")
 }
 
 // Wide returns a metadata object of about size bytes whose root members
@@ -106,7 +106,7 @@ func Tiny(size int) (stored, patch []byte) {
 // about size bytes whose root members (about 24 bytes each) are all new:
 // the whole body is appended, and its name table is the largest there is.
 func BigBody(size int) (stored, body []byte) {
-	stored = object(6, 1<<10)
+	stored = object(6, 1<<10, 0)
 	n := max(4, size/24)
 	b := make([]byte, 0, size+32)
 	b = append(b, '{')
@@ -188,13 +188,25 @@ func Deep(size, depth int) (stored, patch []byte) {
 	return []byte(b.String()), patchFor("deep_%d")
 }
 
+// DiffSizes are the sizes the Diff benchmarks of both modules measure.
+var DiffSizes = []struct {
+	Name string
+	N    int
+}{{"16KiB", 16 << 10}, {"1MiB", 1 << 20}}
+
 // DiffPair returns a metadata object of about size bytes (Metadata's) and
 // the same object with changed of its root members changed (one nested
 // number each); every other member keeps its bytes.
 func DiffPair(size, changed int) (before, after []byte) {
-	before, _ = Metadata(size)
 	n := max(4, int(6*math.Sqrt(float64(size)/1024)))
+	return object(n, size, 0), object(n, size, changed)
+}
+
+// object returns an object of n records of about size/n bytes each, changed
+// of them, spread evenly, with one nested number changed.
+func object(n, size, changed int) []byte {
 	per := max(40, size/n)
+	step := max(1, n/max(1, changed))
 	var b strings.Builder
 	b.WriteString("{")
 	for i := range n {
@@ -202,28 +214,13 @@ func DiffPair(size, changed int) (before, after []byte) {
 			b.WriteString(",")
 		}
 		fmt.Fprintf(&b, `"record_%d":`, i)
-		if i%max(1, n/changed) == 0 && i/max(1, n/changed) < changed {
+		if changed > 0 && i%step == 0 && i/step < changed {
 			var r strings.Builder
 			record(&r, i, per)
 			b.WriteString(strings.Replace(r.String(), `"score":12345678901234567891`, `"score":12345678901234567892`, 1))
 		} else {
 			record(&b, i, per)
 		}
-	}
-	b.WriteString("}")
-	return before, []byte(b.String())
-}
-
-func object(n, size int) []byte {
-	per := max(40, size/n)
-	var b strings.Builder
-	b.WriteString("{")
-	for i := range n {
-		if i > 0 {
-			b.WriteString(",")
-		}
-		fmt.Fprintf(&b, `"record_%d":`, i)
-		record(&b, i, per)
 	}
 	b.WriteString("}")
 	return []byte(b.String())
