@@ -1,0 +1,463 @@
+// This file implements the package doc's "Valid input" for names: the
+// seeded hash of a decoded name, the lists of names that the scanner and the
+// merge walk sort to find a repeated name in linear time, the sorted index
+// of a large patch object, and the name table that indexes Diff's objects.
+
+package metapatch
+
+import (
+	"encoding/binary"
+	"hash/maphash"
+	"math/bits"
+	"slices"
+	"sync"
+)
+
+// A nameList holds the names of the stored objects being walked, as
+// hash<<32 | offset: the first ones in small, then all in names (from
+// namePool). It is a local of root, passed down the walk, never stored in
+// the merger: a growing slice in the merger would make all it points to
+// escape to the heap.
+type nameList struct {
+	n      int
+	sorted int // the last names checked by repeatIn are sorted by this many top bits of their hash (0: not sorted)
+	small  [64]uint64
+	names  []uint64
+	pooled *[]uint64
+}
+
+// namePool holds the scratch space of stored names, so that a walk of an
+// object of many members allocates it only when no earlier call left some.
+var namePool = sync.Pool{New: func() any { return new([]uint64) }}
+
+// add records a name and reports true, or false when the list is full:
+// the caller then grows it (grow, with its estimate of the names left,
+// computed only then) and adds again.
+func (l *nameList) add(key uint64) bool {
+	if l.names == nil {
+		if l.n == len(l.small) {
+			return false
+		}
+		l.small[l.n] = key
+	} else {
+		if len(l.names) == cap(l.names) {
+			return false
+		}
+		l.names = append(l.names, key)
+	}
+	l.n++
+	return true
+}
+
+// grow makes room for n more names, and as many again for sorting them;
+// the first time, it takes over the names in small.
+func (l *nameList) grow(n int) {
+	if l.pooled == nil {
+		l.pooled = namePool.Get().(*[]uint64)
+		l.names = append((*l.pooled)[:0], l.small[:l.n]...)
+	}
+	if need := 2*(len(l.names)+n) + n/8; need > cap(l.names) { // n is an estimate
+
+		l.names = slices.Grow(l.names, need-len(l.names))
+	}
+}
+
+// release returns the scratch space to the pool.
+func (l *nameList) release() {
+	if l.pooled != nil && cap(l.names) <= 1<<22 {
+		*l.pooled = l.names[:0]
+		namePool.Put(l.pooled)
+	}
+	l.pooled, l.names, l.n = nil, nil, 0
+}
+
+// repeatIn returns the offset in src of the first name of the names from
+// base to end that repeats an earlier one of them, or -1. It reorders them,
+// and records in l.sorted by how many top bits they are now sorted.
+func (l *nameList) repeatIn(src []byte, base, end int) int {
+	var off int
+	if l.names == nil {
+		off, l.sorted = firstRepeat(src, l.small[base:end], nil)
+		return off
+	}
+	n := end - base
+	l.names = slices.Grow(l.names, n)
+	off, l.sorted = firstRepeat(src, l.names[base:end], l.names[len(l.names):len(l.names)+n])
+	return off
+}
+
+// keys returns the names recorded.
+func (l *nameList) keys() []uint64 {
+	if l.names == nil {
+		return l.small[:l.n]
+	}
+	return l.names[:l.n]
+}
+
+// truncate forgets the names from base on.
+func (l *nameList) truncate(base int) {
+	l.n = base
+	if l.names != nil {
+		l.names = l.names[:base]
+	}
+}
+
+// firstRepeatFrom returns the offset in src of the first name recorded
+// since base that repeats an earlier one since base, or -1, and forgets
+// the names since base.
+func (l *nameList) firstRepeatFrom(src []byte, base int) int {
+	var off int
+	if l.names == nil {
+		off, _ = firstRepeat(src, l.small[base:l.n], nil)
+	} else {
+		n := l.n - base
+		l.names = slices.Grow(l.names, n)
+		off, _ = firstRepeat(src, l.names[base:l.n], l.names[l.n:l.n+n])
+		l.names = l.names[:base]
+	}
+	l.n = base
+	return off
+}
+
+// firstRepeat returns the offset of the first name, in document order,
+// that repeats an earlier one of keys (hash<<32 | offset of a name in src,
+// after its quote, in document order), or -1. It sorts keys, using tmp
+// (as long as keys) as scratch space: linear time, sequential memory. It
+// also returns by how many top bits keys are sorted then (0: not sorted;
+// stably, in document order among equal ones).
+func firstRepeat(src []byte, keys, tmp []uint64) (int, int) {
+	if len(keys) < 2 {
+		return -1, 64
+	}
+	if len(keys) <= 16 {
+		// In document order, without sorting.
+		for j := 1; j < len(keys); j++ {
+			for i := range j {
+				if keys[i]>>32 == keys[j]>>32 && sameStoredName(src, int(uint32(keys[i])), int(uint32(keys[j]))) {
+					return int(uint32(keys[j])), 0
+				}
+			}
+		}
+		return -1, 0
+	}
+	b := 64
+	if len(keys) <= 256 {
+		slices.Sort(keys)
+	} else {
+		b = radixSort(keys, tmp, min(32, bits.Len(uint(len(keys)))+3))
+	}
+	shift := 64 - min(b, 32)
+	first := -1
+	for lo := 0; lo < len(keys); {
+		hi := lo + 1
+		for hi < len(keys) && keys[hi]>>shift == keys[lo]>>shift {
+			hi++
+		}
+		// A run of keys with the same top b bits of their hash (sorted by
+		// those bits, stably: within a run, in document order, perhaps
+		// with other hashes between equal ones).
+		for j := lo + 1; j < hi; j++ {
+			b := int(uint32(keys[j]))
+			if first >= 0 && b >= first {
+				continue
+			}
+			for i := lo; i < j; i++ {
+				if keys[i]>>32 == keys[j]>>32 && sameStoredName(src, int(uint32(keys[i])), b) {
+					first = b
+					break
+				}
+			}
+		}
+		lo = hi
+	}
+	return first, b
+}
+
+// sameStoredName reports whether the names at src[a] and src[b] (after
+// their quotes) decode to the same value.
+func sameStoredName(src []byte, a, b int) bool {
+	ae, aesc := skipString(src, a-1)
+	be, besc := skipString(src, b-1)
+	return sameName(src[a:ae-1], aesc, src[b:be-1], besc)
+}
+
+// skipStringEnd returns the offset past the closing quote of the valid
+// string at src[i].
+func skipStringEnd(src []byte, i int) int {
+	end, _ := skipString(src, i)
+	return end
+}
+
+// radixSort sorts keys by their top b bits (b at most 32), stably, in 12-bit
+// passes, and returns how many top bits it sorted them by (b rounded up to
+// whole passes); tmp is scratch space as long as keys.
+func radixSort(keys, tmp []uint64, b int) int {
+	const digit = 12
+	passes := (b + digit - 1) / digit
+	var count [1 << digit]int
+	src, dst := keys, tmp
+	for p := range passes {
+		shift := 64 - (passes-p)*digit
+		clear(count[:])
+		for _, k := range src {
+			count[k>>shift&(1<<digit-1)]++
+		}
+		sum := 0
+		for d, c := range count {
+			count[d] = sum
+			sum += c
+		}
+		for _, k := range src {
+			d := k >> shift & (1<<digit - 1)
+			dst[count[d]] = k
+			count[d]++
+		}
+		src, dst = dst, src
+	}
+	if passes%2 == 1 {
+		copy(keys, tmp)
+	}
+	return passes * digit
+}
+
+// A memberIndex is the sorted hashes of a large patch object's names, each
+// with its member's index, in scratch space from namePool. It is a local
+// of object, never stored in the patch object: a growing slice there would
+// make all the patch object points to escape to the heap.
+type memberIndex struct {
+	keys   []uint64
+	pooled *[]uint64
+}
+
+func (idx *memberIndex) build(t *nameTable, p *patchObject) {
+	idx.pooled = namePool.Get().(*[]uint64)
+	buf := slices.Grow((*idx.pooled)[:0], 2*len(p.members))
+	for k := range p.members {
+		m := &p.members[k]
+		buf = append(buf, t.hash(m.raw(t.body), m.esc)>>32<<32|uint64(k))
+	}
+	if len(buf) <= 256 {
+		slices.Sort(buf)
+	} else {
+		radixSort(buf, buf[len(buf):2*len(buf)], 32)
+	}
+	idx.keys = buf
+}
+
+// release gives the index's scratch space back to namePool.
+func (idx *memberIndex) release() {
+	if idx.pooled != nil && cap(idx.keys) <= 1<<22 {
+		*idx.pooled = idx.keys[:0]
+		namePool.Put(idx.pooled)
+	}
+	idx.pooled, idx.keys = nil, nil
+}
+
+// A nameTable is an open-addressing hash set of member names, keyed by the
+// object they belong to and compared decoded: Diff indexes its objects with
+// it. It also holds the hash seed of a call, and a body scanner's list of
+// the names of its open objects (list). Its first slots live inline, so a
+// call with a few hundred names allocates nothing for it.
+type nameTable struct {
+	seed   maphash.Seed
+	k0, k1 uint64 // shortHash's keys, from seed
+	n      int
+	big    []slot
+	small  [512]slot
+	body   []byte
+	stored []byte
+	pooled *[]slot  // where big came from
+	list   nameList // a body scanner's names of the open objects
+}
+
+// A slot records the name that starts at src[start&^escBit] (after its
+// quote) in the object with id obj; hash 0 marks an empty slot. The name's
+// end is found again only when hashes match.
+type slot struct{ hash, obj, start uint32 }
+
+const escBit = 1 << 31
+
+func (t *nameTable) slots() []slot {
+	if t.big != nil {
+		return t.big
+	}
+	return t.small[:]
+}
+
+// hash returns the hash of a name's decoded value; raw is the name between
+// its quotes.
+// Decoded names of at most 16 bytes, most names, are hashed inline
+// (shortHash); longer ones with maphash.
+func (t *nameTable) hash(raw []byte, esc bool) uint64 {
+	if t.k0 == 0 {
+		t.k0 = maphash.String(t.seed, "k0") | 1
+		t.k1 = maphash.String(t.seed, "k1") | 1
+	}
+	if !esc {
+		if len(raw) <= 16 {
+			return shortHash(raw, t.k0, t.k1)
+		}
+		return maphash.Bytes(t.seed, raw)
+	}
+	var short [20]byte
+	b := short[:0]
+	for i := 0; i < len(raw) && len(b) <= 16; {
+		var r rune
+		r, i = nextRune(raw, i)
+		b = appendWTF8(b, r)
+	}
+	if len(b) <= 16 {
+		return shortHash(b, t.k0, t.k1)
+	}
+	var h maphash.Hash
+	h.SetSeed(t.seed)
+	var buf [4]byte
+	for i := 0; i < len(raw); {
+		var r rune
+		r, i = nextRune(raw, i)
+		h.Write(appendWTF8(buf[:0], r))
+	}
+	return h.Sum64()
+}
+
+// shortHash hashes b (at most 16 bytes) with the keys k0 and k1, drawn from
+// the call's random seed: two 64-bit words that together hold all of b (and
+// its length), mixed by two full multiplications (as wyhash does).
+func shortHash(b []byte, k0, k1 uint64) uint64 {
+	n := len(b)
+	var x, y uint64
+	switch {
+	case n >= 8:
+		x, y = binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[n-8:])
+	case n >= 4:
+		x, y = uint64(binary.LittleEndian.Uint32(b)), uint64(binary.LittleEndian.Uint32(b[n-4:]))
+	case n > 0:
+		x = uint64(b[0])<<16 | uint64(b[n>>1])<<8 | uint64(b[n-1])
+	}
+	hi, lo := bits.Mul64(x^k0, y^k1)
+	hi, lo = bits.Mul64(lo^k0^uint64(n), hi^k1)
+	return hi ^ lo
+}
+
+func slotHash(h uint64, obj uint32) uint32 {
+	return (uint32(h) ^ uint32(h>>32) ^ obj*0x9E3779B1) | 1
+}
+
+func (t *nameTable) raw(e *slot) []byte {
+	src := t.body
+	if e.obj&storedTag != 0 {
+		src = t.stored
+	}
+	start := int(e.start &^ escBit)
+	end, _ := skipString(src, start-1)
+	return src[start : end-1]
+}
+
+// insert records the name src[start:end] of object obj (src is the body, or
+// the stored document when obj carries storedTag) and reports false, adding
+// nothing, when the object already has a member of that name.
+func (t *nameTable) insert(h uint64, obj uint32, start, end int, esc bool) bool {
+	if t.full() {
+		// Estimate the names left from the bytes per name so far, so that
+		// a large body grows its table once or twice, not by doublings.
+		t.reserve(t.n*(len(t.body)-start)/max(1, start) + 16)
+	}
+	src := t.body
+	if obj&storedTag != 0 {
+		src = t.stored
+	}
+	raw := src[start:end]
+	hv := slotHash(h, obj)
+	sl := t.slots()
+	mask := uint32(len(sl) - 1)
+	for k := hv & mask; ; k = (k + 1) & mask {
+		e := &sl[k]
+		if e.hash == 0 {
+			at := uint32(start)
+			if esc {
+				at |= escBit
+			}
+			*e = slot{hv, obj, at}
+			t.n++
+			return true
+		}
+		if e.hash == hv && e.obj == obj && sameName(t.raw(e), e.start&escBit != 0, raw, esc) {
+			return false
+		}
+	}
+}
+
+// lookup returns the offset in the body of the name of object obj that
+// equals raw, or -1.
+func (t *nameTable) lookup(h uint64, obj uint32, raw []byte, esc bool) int {
+	hv := slotHash(h, obj)
+	sl := t.slots()
+	mask := uint32(len(sl) - 1)
+	for k := hv & mask; ; k = (k + 1) & mask {
+		e := &sl[k]
+		if e.hash == 0 {
+			return -1
+		}
+		if e.hash == hv && e.obj == obj && sameName(t.raw(e), e.start&escBit != 0, raw, esc) {
+			return int(e.start &^ escBit)
+		}
+	}
+}
+
+// full reports whether the next insert would grow the table.
+func (t *nameTable) full() bool { return 2*(t.n+1) > len(t.slots()) }
+
+// reserve makes room for n more names at once, so that a walk that can
+// estimate how many names are left grows the table once, not by doublings.
+func (t *nameTable) reserve(n int) {
+	size := len(t.slots())
+	for size < 2*(t.n+n) {
+		size *= 2
+	}
+	t.grow(size)
+}
+
+// slotPool holds large name tables between calls, so that a body of many
+// names allocates its table only when no earlier call left one.
+var slotPool = sync.Pool{New: func() any { return new([]slot) }}
+
+// grow replaces the table by one of at least size slots (and at least
+// twice the current size), taken from slotPool when it has one large
+// enough.
+func (t *nameTable) grow(size int) {
+	old := t.slots()
+	size = max(size, 2*len(old))
+	if t.pooled == nil {
+		t.pooled = slotPool.Get().(*[]slot)
+	}
+	var sl []slot
+	if buf := *t.pooled; t.big == nil && cap(buf) >= size {
+		sl = buf[:size]
+		clear(sl)
+	} else {
+		sl = make([]slot, size)
+	}
+	mask := uint32(len(sl) - 1)
+	for _, e := range old {
+		if e.hash == 0 {
+			continue
+		}
+		k := e.hash & mask
+		for sl[k].hash != 0 {
+			k = (k + 1) & mask
+		}
+		sl[k] = e
+	}
+	t.big = sl
+}
+
+// release gives a large table back to slotPool; the table must not be used
+// after.
+func (t *nameTable) release() {
+	t.list.release()
+	if t.pooled != nil && len(t.big) <= 1<<22 {
+		*t.pooled = t.big[:0]
+		slotPool.Put(t.pooled)
+	}
+	t.pooled, t.big = nil, nil
+}
