@@ -63,7 +63,6 @@ func checkMergeBody(before, b []byte) error {
 	}
 	t := nameTable{seed: maphash.MakeSeed()}
 	_, _, _, err := parseBody(b, &c, &t)
-	t.release()
 	return err
 }
 

@@ -4,10 +4,14 @@
 // on custom domains, session and refresh-token metadata, sign-up and bulk
 // import. It works on raw JSON bytes: every value travels from input to
 // output as its original bytes, nothing passes through a Go map or float64,
-// and a successful Merge or Patch call makes one allocation, its result, in
-// the steady state: scratch space for objects of many names comes from a
-// pool, allocated again only after a garbage collection empties it; a body
-// with more than 16 root members adds one for its member list.
+// and a successful Merge or Patch call makes one allocation: its result,
+// whose array also holds the scratch space for the names of a stored object
+// of many members, sized from the stored document before the walk (so a
+// result from such a document keeps that space alive: bytes.Clone it to
+// keep it long). A body of more than 64 names adds one for their list; an
+// entity's body of more than 16 root members, or of more than 32 members in
+// its metadata objects, one for those; and a stored object whose first 16
+// KiB are not like the rest may need one more for its names.
 //
 // This package doc is the specification. Each rule ends with its source:
 // (doc) Auth0 documents it, in its docs pages or its OpenAPI schemas;

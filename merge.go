@@ -7,6 +7,7 @@ package metapatch
 import (
 	"hash/maphash"
 	"slices"
+	"unsafe"
 
 	"github.com/metapatch/metapatch/internal/rules"
 )
@@ -42,8 +43,8 @@ func Merge(stored, patch []byte, opts ...Option) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]byte, 0, len(stored)+len(patch)+2)
-	out, err = mg.root(out, at, &ps)
+	out, room := newBuffer(len(stored)+len(patch)+2, 2*namesToHold(stored))
+	out, err = mg.root(out, room, at, &ps)
 	if err != nil {
 		return nil, err
 	}
@@ -54,6 +55,25 @@ func Merge(stored, patch []byte, opts ...Option) ([]byte, error) {
 		return nil, tooLarge(c.maxBytes, "Resulting document length")
 	}
 	return out, nil
+}
+
+// newBuffer returns a call's one allocation, made once the body is known to
+// be valid: an empty result with room for size bytes, and after it words
+// 64-bit words of scratch space, for the names of the stored objects that
+// the walk sorts (twice namesToHold: the names and their sort). With
+// scratch space, the allocation is a []uint64 whose first words the result
+// views as bytes through unsafe, which is sound here: the allocation holds
+// no pointers, and the result's capacity ends where the scratch space
+// begins, so an append that outgrows the result moves it to a new array
+// instead of writing there. The scratch space stays allocated as long as
+// the result does.
+func newBuffer(size, words int) ([]byte, []uint64) {
+	if words == 0 {
+		return make([]byte, 0, size), nil
+	}
+	w := make([]uint64, (size+7)/8+words)
+	out := unsafe.Slice((*byte)(unsafe.Pointer(&w[0])), size)
+	return out[:0], w[(size+7)/8:]
 }
 
 // parseBody validates an untrusted body completely (size, syntax, UTF-8,
@@ -206,12 +226,13 @@ func (p *patchObject) find(t *nameTable, h uint64, raw []byte, esc bool, idx *me
 	if p.root && t.list.sorted > 0 && t.list.n == len(p.members) {
 		return p.findListed(t, h, raw, esc)
 	}
-	if idx.keys == nil {
+	if idx.n == 0 {
 		idx.build(t, p)
 	}
-	k, _ := slices.BinarySearch(idx.keys, h>>32<<32)
-	for ; k < len(idx.keys) && idx.keys[k]>>32 == h>>32; k++ {
-		if m := &p.members[uint32(idx.keys[k])]; sameName(m.raw(t.body), m.esc, raw, esc) {
+	keys := idx.keys()
+	k, _ := slices.BinarySearch(keys, h>>32<<32)
+	for ; k < len(keys) && keys[k]>>32 == h>>32; k++ {
+		if m := &p.members[uint32(keys[k])]; sameName(m.raw(t.body), m.esc, raw, esc) {
 			return m
 		}
 	}
@@ -350,12 +371,13 @@ func (mg *merger) sub(m *member) patchObject {
 }
 
 // root writes the result for the stored root object at offset at (-1:
-// absent) and checks that nothing but white space follows it.
-func (mg *merger) root(dst []byte, at int, ps *patchObject) ([]byte, error) {
-	var nl nameList
+// absent) and checks that nothing but white space follows it. room is
+// scratch space for the names of the stored objects walked (a parameter,
+// not a field of the merger: the merger's other fields would escape with
+// it).
+func (mg *merger) root(dst []byte, room []uint64, at int, ps *patchObject) ([]byte, error) {
+	nl := nameList{room: room}
 	dst, end, _, _, err := mg.object(dst, at, ps, &nl)
-	nl.release()
-	mg.t.release()
 	if err != nil {
 		return nil, err
 	}
@@ -376,7 +398,6 @@ func (mg *merger) object(dst []byte, at int, ps *patchObject, nl *nameList) (out
 	base := nl.n
 	var idx memberIndex
 	out, end, keys, stored, err = mg.walk(dst, at, ps, nl, &idx)
-	idx.release()
 	// The stored object's names are checked for repeats once it is walked,
 	// or as far as it was walked: a repeat comes before any later error.
 	if off := nl.firstRepeatFrom(mg.st.src, base); off >= 0 {
@@ -405,7 +426,7 @@ func (mg *merger) walk(dst []byte, at int, ps *patchObject, nl *nameList, idx *m
 			name, raw := src[i:ne], src[i+1:ne-1]
 			h := mg.t.hash(raw, esc)
 			if key := h>>32<<32 | uint64(i+1); !nl.add(key) {
-				nl.grow(stored*(len(src)-i)/max(1, i-at) + 16)
+				nl.grow(scale(stored, len(src)-i, i-at) + 16)
 				nl.add(key)
 			}
 			j := skipWS(src, ne)

@@ -6,29 +6,86 @@
 package metapatch
 
 import (
+	"bytes"
 	"encoding/binary"
 	"hash/maphash"
 	"math/bits"
 	"slices"
-	"sync"
 )
 
-// A nameList holds the names of the stored objects being walked, as
-// hash<<32 | offset: the first ones in small, then all in names (from
-// namePool). It is a local of root, passed down the walk, never stored in
+// A nameList holds names, as hash<<32 | offset: a body scanner's names of
+// the open objects, or the names of the stored objects being walked. The
+// first ones are in small; past those, all are in names, which takes room,
+// the scratch space the call set aside for them in its one allocation
+// (newBuffer), and grows by allocating only when that was too little. A
+// walk's list is a local of root, passed down the walk, never stored in
 // the merger: a growing slice in the merger would make all it points to
 // escape to the heap.
 type nameList struct {
 	n      int
 	sorted int // the last names checked by repeatIn are sorted by this many top bits of their hash (0: not sorted)
-	small  [64]uint64
+	small  [inlineNames]uint64
 	names  []uint64
-	pooled *[]uint64
+	room   []uint64 // scratch space for names and their sort, until names takes it
 }
 
-// namePool holds the scratch space of stored names, so that a walk of an
-// object of many members allocates it only when no earlier call left some.
-var namePool = sync.Pool{New: func() any { return new([]uint64) }}
+// inlineNames is how many names a nameList holds without scratch space.
+const inlineNames = 64
+
+// sampleBytes is how much of a long input namesToHold reads.
+const sampleBytes = 16 << 10
+
+// namesToHold returns how many names a nameList may hold at once for the
+// object at the root of src, when that is more than it holds inline; 0
+// otherwise. The list holds that object's names, and those of one object
+// inside it at a time. For an input of at most sampleBytes, it is the count
+// of ':' bytes, a bound (every name is followed by one). For a longer one,
+// whose ':' bytes are mostly in nested values when its members are large,
+// it is an estimate: the root's members in its first sampleBytes, scaled to
+// its length, and a quarter more; a root whose members vary in size may
+// need more, and its list then grows (nameList.grow). Invalid input makes a
+// wrong estimate, never a fault: the scan that follows refuses it.
+func namesToHold(src []byte) int {
+	if len(src) < 5*inlineNames { // a name takes 5 bytes at least: "":0,
+		return 0
+	}
+	if len(src) <= sampleBytes {
+		if n := bytes.Count(src, []byte{':'}); n > inlineNames {
+			return n
+		}
+		return 0
+	}
+	i := skipWS(src, 0)
+	if i == len(src) || src[i] != '{' {
+		return 0
+	}
+	sample := src[:i+sampleBytes]
+	n, j := 0, skipWS(sample, i+1)
+	for j < len(sample) && sample[j] == '"' {
+		k := skipWS(sample, skipStringEnd(sample, j))
+		if k == len(sample) || sample[k] != ':' {
+			break
+		}
+		n++
+		if j = skipWS(sample, skipValue(sample, skipWS(sample, k+1))); j == len(sample) || sample[j] != ',' {
+			break
+		}
+		j = skipWS(sample, j+1)
+	}
+	if j == len(sample) || sample[j] != '}' { // the root goes on past the sample
+		n = scale(n, len(src)-i, j-i)
+	}
+	if n += n/4 + 16; n <= inlineNames {
+		return 0
+	}
+	return min(n, len(src)/5+1)
+}
+
+// scale returns n * total / part (part at least 1), computed in 64 bits so
+// that it cannot overflow where int has 32.
+func scale(n, total, part int) int {
+	return int(uint64(n) * uint64(total) / uint64(max(1, part)))
+}
 
 // add records a name and reports true, or false when the list is full:
 // the caller then grows it (grow, with its estimate of the names left,
@@ -49,26 +106,20 @@ func (l *nameList) add(key uint64) bool {
 	return true
 }
 
-// grow makes room for n more names, and as many again for sorting them;
-// the first time, it takes over the names in small.
+// grow makes room for more names when small is full: the first time, it
+// moves them into room, if the call set some aside; past that (room was too
+// little, or there was none), it allocates room for n more names (an
+// estimate), and as many again for sorting them.
 func (l *nameList) grow(n int) {
-	if l.pooled == nil {
-		l.pooled = namePool.Get().(*[]uint64)
-		l.names = append((*l.pooled)[:0], l.small[:l.n]...)
+	switch need := 2*(l.n+n) + n/8; {
+	case l.names == nil && cap(l.room) > l.n:
+		l.names = append(l.room[:0], l.small[:l.n]...)
+		l.room = nil
+	case l.names == nil:
+		l.names = append(make([]uint64, 0, need), l.small[:l.n]...)
+	default:
+		l.names = slices.Grow(l.names, need-l.n)
 	}
-	if need := 2*(len(l.names)+n) + n/8; need > cap(l.names) { // n is an estimate
-
-		l.names = slices.Grow(l.names, need-len(l.names))
-	}
-}
-
-// release returns the scratch space to the pool.
-func (l *nameList) release() {
-	if l.pooled != nil && cap(l.names) <= 1<<22 {
-		*l.pooled = l.names[:0]
-		namePool.Put(l.pooled)
-	}
-	l.pooled, l.names, l.n = nil, nil, 0
 }
 
 // repeatIn returns the offset in src of the first name of the names from
@@ -221,36 +272,42 @@ func radixSort(keys, tmp []uint64, b int) int {
 }
 
 // A memberIndex is the sorted hashes of a large patch object's names, each
-// with its member's index, in scratch space from namePool. It is a local
-// of object, never stored in the patch object: a growing slice there would
-// make all the patch object points to escape to the heap.
+// with its member's index: inline for up to inlineNames members, which is
+// every patch object but an entity's metadata object of many members (the
+// body's large root is searched through its name list instead). It is a
+// local of object, never stored in the patch object: a growing slice there
+// would make all the patch object points to escape to the heap; and it
+// holds no slice of its own array, which would make it escape too.
 type memberIndex struct {
-	keys   []uint64
-	pooled *[]uint64
+	n     int // members indexed; 0 until built
+	small [inlineNames]uint64
+	big   []uint64
 }
 
+// keys returns the index, built by build.
+func (idx *memberIndex) keys() []uint64 {
+	if idx.big != nil {
+		return idx.big
+	}
+	return idx.small[:idx.n]
+}
+
+// build indexes p's members.
 func (idx *memberIndex) build(t *nameTable, p *patchObject) {
-	idx.pooled = namePool.Get().(*[]uint64)
-	buf := slices.Grow((*idx.pooled)[:0], 2*len(p.members))
+	idx.n = len(p.members)
+	if idx.n > len(idx.small) {
+		idx.big = make([]uint64, idx.n, 2*idx.n)
+	}
+	keys := idx.keys()
 	for k := range p.members {
 		m := &p.members[k]
-		buf = append(buf, t.hash(m.raw(t.body), m.esc)>>32<<32|uint64(k))
+		keys[k] = t.hash(m.raw(t.body), m.esc)>>32<<32 | uint64(k)
 	}
-	if len(buf) <= 256 {
-		slices.Sort(buf)
+	if len(keys) <= 256 {
+		slices.Sort(keys)
 	} else {
-		radixSort(buf, buf[len(buf):2*len(buf)], 32)
+		radixSort(keys, idx.big[len(keys):2*len(keys)], 32)
 	}
-	idx.keys = buf
-}
-
-// release gives the index's scratch space back to namePool.
-func (idx *memberIndex) release() {
-	if idx.pooled != nil && cap(idx.keys) <= 1<<22 {
-		*idx.pooled = idx.keys[:0]
-		namePool.Put(idx.pooled)
-	}
-	idx.pooled, idx.keys = nil, nil
 }
 
 // A nameTable is an open-addressing hash set of member names, keyed by the
@@ -266,7 +323,6 @@ type nameTable struct {
 	small  [512]slot
 	body   []byte
 	stored []byte
-	pooled *[]slot  // where big came from
 	list   nameList // a body scanner's names of the open objects
 }
 
@@ -417,26 +473,11 @@ func (t *nameTable) reserve(n int) {
 	t.grow(size)
 }
 
-// slotPool holds large name tables between calls, so that a body of many
-// names allocates its table only when no earlier call left one.
-var slotPool = sync.Pool{New: func() any { return new([]slot) }}
-
 // grow replaces the table by one of at least size slots (and at least
-// twice the current size), taken from slotPool when it has one large
-// enough.
+// twice the current size).
 func (t *nameTable) grow(size int) {
 	old := t.slots()
-	size = max(size, 2*len(old))
-	if t.pooled == nil {
-		t.pooled = slotPool.Get().(*[]slot)
-	}
-	var sl []slot
-	if buf := *t.pooled; t.big == nil && cap(buf) >= size {
-		sl = buf[:size]
-		clear(sl)
-	} else {
-		sl = make([]slot, size)
-	}
+	sl := make([]slot, max(size, 2*len(old)))
 	mask := uint32(len(sl) - 1)
 	for _, e := range old {
 		if e.hash == 0 {
@@ -449,15 +490,4 @@ func (t *nameTable) grow(size int) {
 		sl[k] = e
 	}
 	t.big = sl
-}
-
-// release gives a large table back to slotPool; the table must not be used
-// after.
-func (t *nameTable) release() {
-	t.list.release()
-	if t.pooled != nil && len(t.big) <= 1<<22 {
-		*t.pooled = t.big[:0]
-		slotPool.Put(t.pooled)
-	}
-	t.pooled, t.big = nil, nil
 }
