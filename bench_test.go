@@ -29,33 +29,17 @@ func BenchmarkMerge(b *testing.B) {
 	benchMergeShapes(b, "1MiB-wide", stored, patch)
 }
 
-// shapes are the documents, beyond Metadata's mid-sized members, on which
-// Merge must stay within 2× the floor, linear in size, and at one
-// allocation (the issue allows a big body two; it now takes one).
-var shapes = []struct {
-	name string
-	make func(size int) (stored, patch []byte)
-}{
-	{"mid", benchdata.Metadata},
-	{"wide", benchdata.Wide},
-	{"tiny", benchdata.Tiny},
-	{"bigbody", benchdata.BigBody},
-	{"unicode", benchdata.Unicode},
-	{"escapes", benchdata.Escapes},
-	{"deep90", func(size int) ([]byte, []byte) { return benchdata.Deep(size, 90) }},
-}
-
 // BenchmarkMergeShapes runs Merge and the floor on every shape at 1 MiB
 // and 8 MiB: compare metapatch ÷ floor per shape, and ns/B at 8 MiB with
 // ns/B at 1 MiB (linearity).
 func BenchmarkMergeShapes(b *testing.B) {
-	for _, sh := range shapes {
+	for _, sh := range benchdata.Shapes {
 		for _, size := range []struct {
 			name string
 			n    int
 		}{{"1MiB", 1 << 20}, {"8MiB", 8 << 20}} {
-			b.Run(sh.name+"/"+size.name, func(b *testing.B) {
-				stored, patch := sh.make(size.n)
+			b.Run(sh.Name+"/"+size.name, func(b *testing.B) {
+				stored, patch := sh.Make(size.n)
 				benchdata.Run(b, "metapatch", stored, patch, func(s, p []byte) ([]byte, error) { return metapatch.Merge(s, p) })
 				benchdata.Run(b, "floor", stored, patch, floor)
 			})
@@ -157,14 +141,14 @@ func TestAllocationsOnShapes(t *testing.T) {
 	if !testing.Short() {
 		sizes = append(sizes, 14<<20)
 	}
-	for _, sh := range shapes {
+	for _, sh := range benchdata.Shapes {
 		for _, n := range sizes {
-			stored, patch := sh.make(n)
+			stored, patch := sh.Make(n)
 			want := 1.0
-			if sh.name == "bigbody" {
+			if sh.Name == "bigbody" {
 				want = 2
 			}
-			t.Run(fmt.Sprintf("%s/%d", sh.name, n), func(t *testing.T) {
+			t.Run(fmt.Sprintf("%s/%d", sh.Name, n), func(t *testing.T) {
 				if _, err := metapatch.Merge(stored, patch); err != nil {
 					t.Fatal(err)
 				}

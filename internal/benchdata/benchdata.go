@@ -188,6 +188,23 @@ func Deep(size, depth int) (stored, patch []byte) {
 	return []byte(b.String()), patchFor("deep_%d")
 }
 
+// Shapes are the documents on which Merge must stay within 2× the floor,
+// linear in size, and at one allocation (a big body at two): the root's
+// BenchmarkMergeShapes and bench/'s BenchmarkShapes measure each, and the
+// root's TestAllocationsOnShapes counts their allocations.
+var Shapes = []struct {
+	Name string
+	Make func(size int) (stored, patch []byte)
+}{
+	{"mid", Metadata},
+	{"wide", Wide},
+	{"tiny", Tiny},
+	{"bigbody", BigBody},
+	{"unicode", Unicode},
+	{"escapes", Escapes},
+	{"deep90", func(size int) ([]byte, []byte) { return Deep(size, 90) }},
+}
+
 // DiffSizes are the sizes the Diff benchmarks of both modules measure.
 var DiffSizes = []struct {
 	Name string
