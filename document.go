@@ -6,6 +6,7 @@
 package metapatch
 
 import (
+	"bytes"
 	"fmt"
 	"hash/maphash"
 	"strings"
@@ -349,6 +350,9 @@ func checkMetaMember(k *rules.Meta, body []byte, m *member) error {
 // root member contains '.' or '$', at any depth.
 func nestedDottedNames(body []byte, m *member) error {
 	v := m.valueIn(body)
+	if bytes.IndexByte(v, '.') < 0 && bytes.IndexByte(v, '$') < 0 && bytes.IndexByte(v, '\\') < 0 {
+		return nil // no name can spell either, even escaped
+	}
 	for i := 0; i < len(v); {
 		if v[i] != '"' {
 			i++
