@@ -94,10 +94,13 @@ func (s *scanner) openRepeat(open *stack) int {
 	return -1
 }
 
-// walk is value, with the stack of open containers.
+// walk is value, with the stack of open containers. It keeps in obj
+// whether the innermost open container is an object, so that the loop
+// after each value reads the stack only when a container closes.
 func (s *scanner) walk(i int, open *stack) (int, error) {
 	src := s.src
 	var err error
+	obj := false // the innermost open container is an object
 next:
 	for {
 		if i >= len(src) {
@@ -108,18 +111,18 @@ next:
 			if s.body && open.n >= s.maxDepth {
 				return i, s.fail(ErrTooDeep, i, "Nesting too deep: more than %d levels", s.maxDepth)
 			}
+			j := s.ws(i + 1)
+			if j < len(src) && src[j] == c+2 { // '}' or ']': empty, never pushed
+				i = j + 1
+				break
+			}
 			var base uint32
 			if s.body {
 				base = uint32(s.names.list.n)
 			}
-			open.push(c == '{', base)
-			j := s.ws(i + 1)
-			if j < len(src) && src[j] == c+2 { // '}' or ']'
-				open.pop()
-				i = j + 1
-				break
-			}
-			if c == '[' {
+			obj = c == '{'
+			open.push(obj, base)
+			if !obj {
 				i = j
 				continue next
 			}
@@ -157,7 +160,6 @@ next:
 			if i >= len(src) {
 				return i, s.syntax(i, "unexpected end of input")
 			}
-			obj, id := open.top()
 			switch c := src[i]; {
 			case c == ',' && obj:
 				if open.n == 1 {
@@ -175,6 +177,7 @@ next:
 					// Check the object's names for a repeat, and forget them;
 					// the root's stay, sorted by hash: they index the patch
 					// object (patchObject.find).
+					_, id := open.top()
 					if s.names.list.repeatIn(src, int(id), s.names.list.n) >= 0 {
 						return i, errRepeat
 					}
@@ -182,10 +185,10 @@ next:
 						s.names.list.truncate(int(id))
 					}
 				}
-				open.pop()
+				obj = open.pop()
 				i++
 			case c == ']' && !obj:
-				open.pop()
+				obj = open.pop()
 				i++
 			case obj:
 				return i, s.syntax(i, `expected "," or "}" after object member`)
@@ -240,8 +243,18 @@ func (s *scanner) duplicate(i int) error {
 	return s.fail(ErrDuplicateKey, i, "Duplicate property name: %s", brief(decodeString(s.src[i+1:end-1])))
 }
 
-// ws skips white space and notes that there was some.
+// ws skips white space and notes that there was some. Compact JSON has
+// none, and no white space byte is above ' ', so one compare settles most
+// calls; the rest go to wsMore.
 func (s *scanner) ws(i int) int {
+	if i < len(s.src) && s.src[i] > ' ' {
+		return i
+	}
+	return s.wsMore(i)
+}
+
+// wsMore is ws past its fast exit.
+func (s *scanner) wsMore(i int) int {
 	j := skipWS(s.src, i)
 	if j != i {
 		s.spaced = true
@@ -249,6 +262,8 @@ func (s *scanner) ws(i int) int {
 	return j
 }
 
+// skipWS returns the offset of the first byte at or after src[i] that is
+// not JSON white space.
 func skipWS(src []byte, i int) int {
 	for i < len(src) {
 		switch src[i] {
@@ -267,22 +282,39 @@ func (s *scanner) str(i int) (end int, esc bool, err error) {
 	src := s.src
 	j := i + 1
 	for {
-		// Skip 8 plain bytes at a time; stop on the first special one.
-		for j+8 <= len(src) {
-			if m := special(binary.LittleEndian.Uint64(src[j:])); m != 0 {
-				j += bits.TrailingZeros64(m) >> 3
+		// Skip 8 plain bytes at a time and take the first special one, c,
+		// from the word loaded (special's lowest flag is always a special
+		// byte). Short strings, most names, end in the first word. Within
+		// 8 bytes of the end, take c = src[j] one byte at a time.
+		var c byte
+		for {
+			if j+8 > len(src) {
+				if j >= len(src) {
+					return j, esc, s.syntax(i, "unterminated string")
+				}
+				c = src[j]
+				break
+			}
+			x := binary.LittleEndian.Uint64(src[j:])
+			if m := special(x); m != 0 {
+				n := bits.TrailingZeros64(m) // 8k+7 for byte k
+				j += n >> 3
+				c = byte(x >> (n &^ 7))
 				break
 			}
 			j += 8
 		}
-		if j >= len(src) {
-			return j, esc, s.syntax(i, "unterminated string")
-		}
-		switch c := src[j]; {
+		switch {
 		case c == '"':
 			return j + 1, esc, nil
 		case c == '\\':
 			esc = true
+			// \" \\ \/ \b \f \n \r \t are whole at two bytes; \u and
+			// errors go to escape.
+			if j+1 < len(src) && shortEscape[src[j+1]] {
+				j += 2
+				break
+			}
 			if j, err = s.escape(j); err != nil {
 				return j, esc, err
 			}
@@ -302,6 +334,10 @@ func (s *scanner) str(i int) (end int, esc bool, err error) {
 		}
 	}
 }
+
+// shortEscape marks the bytes that make a whole escape sequence after a
+// backslash: every one escape accepts but 'u'.
+var shortEscape = [256]bool{'"': true, '\\': true, '/': true, 'b': true, 'f': true, 'n': true, 'r': true, 't': true}
 
 // utf8Len returns the length of the valid UTF-8 encoding of a code point
 // above U+007F at src[j], or 0 when it is invalid (overlong, a surrogate,
@@ -348,11 +384,17 @@ func utf8Len(src []byte, j int) int {
 // little-endian) that are a quote, a backslash, a control character or not
 // ASCII. Bytes above a flagged one may be flagged falsely (borrows), but
 // the lowest flagged byte is always a special one.
+//
+// Each byte-wise subtraction sets the high bit of a byte below what is
+// subtracted: x-0x20 flags control characters, (x^'"')-1 a quote (which
+// the xor made 0), (x^'\\')-1 a backslash. An ASCII byte that is none of
+// these stays below 0x80 in all three. A byte of 0x80 or more stays so in
+// x^'"' (bit 7 is untouched), and so does that minus 1 unless it was 0x80,
+// from 0xA2, which x-0x20 flags (0x82). A borrow only starts at a byte
+// below what is subtracted, a special one, and only goes to higher bytes.
 func special(x uint64) uint64 {
 	const lo, hi = 0x0101010101010101, 0x8080808080808080
-	q := x ^ (lo * '"')
-	b := x ^ (lo * '\\')
-	return ((x-lo*0x20)&^x | (q-lo)&^q | (b-lo)&^b | x) & hi
+	return ((x - lo*0x20) | ((x ^ lo*'"') - lo) | ((x ^ lo*'\\') - lo)) & hi
 }
 
 // escape scans the escape sequence at src[j] ('\\').
@@ -405,11 +447,14 @@ func hex4(src []byte, i int) (rune, bool) {
 	return r, true
 }
 
+// literal scans the literal lit (true, false or null) at src[i]. The
+// comparison is of a string conversion, which allocates nothing, and with
+// lit a constant after inlining, compiles to a load and a compare or two.
 func (s *scanner) literal(i int, lit string) (int, error) {
-	if !bytes.HasPrefix(s.src[i:], []byte(lit)) {
-		return i, s.syntax(i, "invalid literal")
+	if i+len(lit) <= len(s.src) && string(s.src[i:i+len(lit)]) == lit {
+		return i + len(lit), nil
 	}
-	return i + len(lit), nil
+	return i, s.syntax(i, "invalid literal")
 }
 
 // number scans an RFC 8259 number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
@@ -537,7 +582,15 @@ func (s *stack) word(w int) *uint64 {
 // id (0 without ids).
 func (s *stack) top() (obj bool, id uint32) { return s.at(s.n - 1) }
 
-func (s *stack) pop() { s.n-- }
+// pop closes the innermost open container and returns whether the one
+// now innermost is an object (false when none is open).
+func (s *stack) pop() bool {
+	s.n--
+	if s.n == 0 {
+		return false
+	}
+	return *s.word((s.n - 1) >> 6)&(1<<((s.n-1)&63)) != 0
+}
 
 // at returns level d as top does.
 func (s *stack) at(d int) (obj bool, id uint32) {
