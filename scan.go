@@ -96,13 +96,37 @@ func (s *scanner) openRepeat(open *stack) int {
 
 // walk is value, with the stack of open containers. It keeps in obj
 // whether the innermost open container is an object, so that the loop
-// after each value reads the stack only when a container closes.
+// after each value reads the stack only when a container closes. An
+// object member's name is scanned inline at the top of the loop (member
+// set), not by a call per member.
 func (s *scanner) walk(i int, open *stack) (int, error) {
 	src := s.src
 	var err error
-	obj := false // the innermost open container is an object
+	obj := false    // the innermost open container is an object
+	member := false // an object member starts at i: its name first
 next:
 	for {
+		if member {
+			// The name and its colon; in a body, record the name.
+			member = false
+			if i >= len(src) || src[i] != '"' {
+				return i, s.syntax(i, "expected a member name")
+			}
+			end, esc := plainRun(src, i+1), false
+			if end < len(src) && src[end] == '"' {
+				end++
+			} else if end, esc, err = s.strFrom(i, end); err != nil {
+				return end, err
+			}
+			if s.body {
+				s.record(i, end, esc)
+			}
+			if j := s.ws(end); j >= len(src) || src[j] != ':' {
+				return j, s.syntax(j, `expected ":" after member name`)
+			} else {
+				i = s.ws(j + 1)
+			}
+		}
 		if i >= len(src) {
 			return i, s.syntax(i, "unexpected end of input")
 		}
@@ -129,27 +153,42 @@ next:
 			if open.n == 1 {
 				s.rootNames++
 			}
-			if i, err = s.name(j); err != nil {
-				return i, err
-			}
+			i, member = j, true
 			continue next
 		case '"':
-			if i, _, err = s.str(i); err != nil {
+			if j := plainRun(src, i+1); j < len(src) && src[j] == '"' {
+				i = j + 1
+			} else if i, _, err = s.strFrom(i, j); err != nil {
 				return i, err
 			}
 		case 't':
-			if i, err = s.literal(i, "true"); err != nil {
-				return i, err
+			if !hasLiteral(src, i, "true") {
+				return i, s.syntax(i, "invalid literal")
 			}
+			i += len("true")
 		case 'f':
-			if i, err = s.literal(i, "false"); err != nil {
-				return i, err
+			if !hasLiteral(src, i, "false") {
+				return i, s.syntax(i, "invalid literal")
 			}
+			i += len("false")
 		case 'n':
-			if i, err = s.literal(i, "null"); err != nil {
-				return i, err
+			if !hasLiteral(src, i, "null") {
+				return i, s.syntax(i, "invalid literal")
 			}
+			i += len("null")
 		default:
+			// An integer without sign, fraction or exponent (most
+			// numbers) inline; number scans the rest from i again.
+			if '0' <= c && c <= '9' {
+				j := i + 1
+				if c != '0' {
+					j = digits(src, j)
+				}
+				if j >= len(src) || src[j] != '.' && src[j]|0x20 != 'e' { // 'e' or 'E'
+					i = j
+					break
+				}
+			}
 			if i, err = s.number(i); err != nil {
 				return i, err
 			}
@@ -165,9 +204,7 @@ next:
 				if open.n == 1 {
 					s.rootNames++
 				}
-				if i, err = s.name(s.ws(i + 1)); err != nil {
-					return i, err
-				}
+				i, member = s.ws(i+1), true
 				continue next
 			case c == ',':
 				i = s.ws(i + 1)
@@ -203,38 +240,24 @@ next:
 // errRepeat stands for a repeated name until value finds the first one.
 var errRepeat = errors.New("repeated name")
 
-// name scans an object member's name at src[i] and the colon after it, and
-// returns the offset of the member's value. In a body, the name is recorded
-// in the name list, where the innermost open object's names are last.
-func (s *scanner) name(i int) (int, error) {
+// record records, in a body, the name of an object member, src[i:end]
+// with its quotes, in the name list, where the innermost open object's
+// names are last.
+func (s *scanner) record(i, end int, esc bool) {
 	src := s.src
-	if i >= len(src) || src[i] != '"' {
-		return i, s.syntax(i, "expected a member name")
-	}
-	end, esc, err := s.str(i)
-	if err != nil {
-		return end, err
-	}
-	if s.body {
-		l := &s.names.list
-		// At the root (the list holds only its names), the names left are
-		// estimated from the bytes per name so far, so that a large body
-		// grows its list once or twice, not by doublings; deeper, by
-		// doublings (a deep body's few names are no guide).
-		if key := s.names.hash(src[i+1:end-1], esc)>>32<<32 | uint64(i+1); !l.add(key) {
-			more := 3 * l.n
-			if l.n == s.rootNames-1 {
-				more = l.n*(len(src)-i)/max(1, i) + 16
-			}
-			l.grow(more)
-			l.add(key)
+	l := &s.names.list
+	// At the root (the list holds only its names), the names left are
+	// estimated from the bytes per name so far, so that a large body
+	// grows its list once or twice, not by doublings; deeper, by
+	// doublings (a deep body's few names are no guide).
+	if key := s.names.hash(src[i+1:end-1], esc)>>32<<32 | uint64(i+1); !l.add(key) {
+		more := 3 * l.n
+		if l.n == s.rootNames-1 {
+			more = l.n*(len(src)-i)/max(1, i) + 16
 		}
+		l.grow(more)
+		l.add(key)
 	}
-	j := s.ws(end)
-	if j >= len(src) || src[j] != ':' {
-		return j, s.syntax(j, `expected ":" after member name`)
-	}
-	return s.ws(j + 1), nil
 }
 
 // duplicate is the error for the repeated name at src[i].
@@ -279,32 +302,35 @@ func skipWS(src []byte, i int) int {
 // str scans the string that starts at src[i] ('"') and returns the offset
 // just past its closing quote and whether it contains escapes.
 func (s *scanner) str(i int) (end int, esc bool, err error) {
+	j := plainRun(s.src, i+1)
+	if j < len(s.src) && s.src[j] == '"' {
+		return j + 1, false, nil
+	}
+	return s.strFrom(i, j)
+}
+
+// strFrom is str, the bytes from src[i+1] to src[j] being plain.
+func (s *scanner) strFrom(i, j int) (end int, esc bool, err error) {
 	src := s.src
-	j := i + 1
 	for {
-		// Skip 8 plain bytes at a time and take the first special one, c,
-		// from the word loaded (special's lowest flag is always a special
-		// byte). Short strings, most names, end in the first word. Within
-		// 8 bytes of the end, take c = src[j] one byte at a time.
-		var c byte
-		for {
-			if j+8 > len(src) {
-				if j >= len(src) {
-					return j, esc, s.syntax(i, "unterminated string")
+		// Find the next byte that is not plain: up to 16 bytes one at a
+		// time (plainRun); past those, a long run, 8 at a time while a
+		// whole word is left (special's lowest flag is the first special
+		// byte), then one at a time again.
+		if j = plainRun(src, j); j < len(src) && plain[src[j]] {
+			for j+8 <= len(src) {
+				if m := special(binary.LittleEndian.Uint64(src[j:])); m != 0 {
+					j += bits.TrailingZeros64(m) >> 3
+					break
 				}
-				c = src[j]
-				break
+				j += 8
 			}
-			x := binary.LittleEndian.Uint64(src[j:])
-			if m := special(x); m != 0 {
-				n := bits.TrailingZeros64(m) // 8k+7 for byte k
-				j += n >> 3
-				c = byte(x >> (n &^ 7))
-				break
-			}
-			j += 8
+			continue
 		}
-		switch {
+		if j >= len(src) {
+			return j, esc, s.syntax(i, "unterminated string")
+		}
+		switch c := src[j]; {
 		case c == '"':
 			return j + 1, esc, nil
 		case c == '\\':
@@ -320,11 +346,22 @@ func (s *scanner) str(i int) (end int, esc bool, err error) {
 			}
 		case c < 0x20:
 			return j, esc, s.syntax(j, "control character in string")
-		case c < utf8.RuneSelf:
-			j++
-		default:
-			// A run of multi-byte characters, decoded inline.
+		default: // not ASCII: plain takes all ASCII but those above
+			// A run of multi-byte characters. The commonest forms are
+			// checked inline: two bytes with a lead of C2..DF, three with
+			// a lead of E1..EC or EE..EF (most of the BMP: CJK, kana,
+			// hangul), whose continuation bytes may be any of 80..BF;
+			// utf8Len checks the rest.
 			for j < len(src) && src[j] >= utf8.RuneSelf {
+				c := src[j]
+				if 0xC2 <= c && c <= 0xDF && j+1 < len(src) && src[j+1]&0xC0 == 0x80 {
+					j += 2
+					continue
+				}
+				if 0xE1 <= c && c <= 0xEF && c != 0xED && j+2 < len(src) && src[j+1]&0xC0 == 0x80 && src[j+2]&0xC0 == 0x80 {
+					j += 3
+					continue
+				}
 				n := utf8Len(src, j)
 				if n == 0 {
 					return j, esc, s.syntax(j, "invalid UTF-8 in string")
@@ -334,6 +371,29 @@ func (s *scanner) str(i int) (end int, esc bool, err error) {
 		}
 	}
 }
+
+// plainRun returns the offset of the first byte from src[j] on that is
+// not plain (no quote, backslash, control character or non-ASCII byte),
+// looking at 16 bytes at most. Most strings are short, and a loop of one
+// byte at a time beats str's 8 at a time on them: each step depends on
+// the last only by j+1, so the processor runs ahead, where each of str's
+// steps waits for the word it loaded. It is small enough to inline.
+func plainRun(src []byte, j int) int {
+	t := src[:min(len(src), j+16)]
+	for j < len(t) && plain[t[j]] {
+		j++
+	}
+	return j
+}
+
+// plain marks the bytes that a string holds as they are: ASCII from
+// ' ' on, but the quote and the backslash.
+var plain = func() (t [256]bool) {
+	for c := ' '; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // shortEscape marks the bytes that make a whole escape sequence after a
 // backslash: every one escape accepts but 'u'.
@@ -447,14 +507,19 @@ func hex4(src []byte, i int) (rune, bool) {
 	return r, true
 }
 
-// literal scans the literal lit (true, false or null) at src[i]. The
-// comparison is of a string conversion, which allocates nothing, and with
-// lit a constant after inlining, compiles to a load and a compare or two.
+// literal scans the literal lit (true, false or null) at src[i].
 func (s *scanner) literal(i int, lit string) (int, error) {
-	if i+len(lit) <= len(s.src) && string(s.src[i:i+len(lit)]) == lit {
-		return i + len(lit), nil
+	if !hasLiteral(s.src, i, lit) {
+		return i, s.syntax(i, "invalid literal")
 	}
-	return i, s.syntax(i, "invalid literal")
+	return i + len(lit), nil
+}
+
+// hasLiteral reports whether src[i:] starts with lit. The comparison is of
+// a string conversion, which allocates nothing; inlined with lit a
+// constant, it compiles to a load and a compare or two.
+func hasLiteral(src []byte, i int, lit string) bool {
+	return i+len(lit) <= len(src) && string(src[i:i+len(lit)]) == lit
 }
 
 // number scans an RFC 8259 number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?

@@ -2,6 +2,8 @@ package metapatch
 
 import (
 	"encoding/binary"
+	"encoding/json"
+	"hash/maphash"
 	"math/bits"
 	"strconv"
 	"strings"
@@ -119,17 +121,21 @@ func strRef(src []byte, i int, body bool) (int, bool, bool) {
 }
 
 // TestStrBoundaries puts each kind of special byte or sequence at each
-// position 0..9 of a string, with 0..9 bytes after it in the input, so
-// that it falls in every byte of the first and second word str loads and
-// in its byte-at-a-time tail, and compares str with strRef.
+// position 0..40 of a string, with 0..9 bytes after it in the input, so
+// that it falls before, at and after the 16 bytes plainRun looks at, in
+// every byte of the words str then loads and in its byte-at-a-time tail,
+// and compares str with strRef. It does the same for names and values in
+// a document, which walk scans with its own plainRun.
 func TestStrBoundaries(t *testing.T) {
 	pieces := []string{
 		`"`, `\n"`, `\""`, `\\"`, `\/"`, `\u00e9"`, `\uD83D\uDE00"`, `\uD83D"`, `\uDE00"`, `\uD83D\u0041"`,
 		`\x"`, `\u12G4"`, `\`, `\u12`, "\x00\"", "\x1f\"", "\x7f\"",
 		"é\"", "東京\"", "😀\"", "\xff\"", "\xc0\xaf\"", "\xe0\x80\xaf\"", "\xed\xa0\x80\"", "\xf4\x90\x80\x80\"",
 		"\xe2\x82\"", "\xe2\x82", "\xf0\x9f\x98", "",
+		"\xc3\x28\"", "\xc3", "\xe1\x80\x28\"", "\xe1\x28\x80\"", "\xe1\x80", "\xed\x9f\xbf\"", "\xee\x80\x80\"",
+		"\xef\xbf\xbfé東\"", "\xdf\xbf\"", "\xc2\x80\"", "\xc1\xbf\"", "\xe0\xa0\x80\"", "\xe0\x9f\xbf\"",
 	}
-	for k := range 10 {
+	for k := range 41 {
 		for _, p := range pieces {
 			for pad := range 10 {
 				src := []byte(`"` + strings.Repeat("a", k) + p + strings.Repeat("b", pad))
@@ -139,6 +145,15 @@ func TestStrBoundaries(t *testing.T) {
 					wend, wesc, wok := strRef(src, 0, body)
 					if end != wend || esc != wesc || (err == nil) != wok {
 						t.Fatalf("body %v, %q: str = %d, %v, %v; want %d, %v, ok %v", body, src, end, esc, err, wend, wesc, wok)
+					}
+					if !wok || pad > 0 {
+						continue
+					}
+					for _, doc := range []string{`{` + string(src) + `:1}`, `{"a":` + string(src) + `}`, `[` + string(src) + `]`} {
+						s := scanner{src: []byte(doc), body: body, maxDepth: 10, names: &nameTable{seed: maphash.MakeSeed()}}
+						if _, _, err := s.document(); err != nil {
+							t.Fatalf("body %v, %s: %v", body, doc, err)
+						}
 					}
 				}
 			}
@@ -161,6 +176,63 @@ func TestWS(t *testing.T) {
 		s := scanner{src: []byte(c.src)}
 		if end := s.ws(c.i); end != c.end || s.spaced != c.spaced {
 			t.Errorf("ws(%q, %d) = %d, spaced %v; want %d, %v", c.src, c.i, end, s.spaced, c.end, c.spaced)
+		}
+	}
+}
+
+// BenchmarkScanShapes scans the stored document of each of
+// BenchmarkMergeShapes' shapes at 1 MiB, as a stored document and as a
+// body (names recorded, repeats checked).
+func BenchmarkScanShapes(b *testing.B) {
+	for _, sh := range []struct {
+		name string
+		make func(size int) (stored, patch []byte)
+	}{
+		{"mid", benchdata.Metadata}, {"wide", benchdata.Wide}, {"tiny", benchdata.Tiny},
+		{"unicode", benchdata.Unicode}, {"escapes", benchdata.Escapes},
+		{"deep90", func(size int) ([]byte, []byte) { return benchdata.Deep(size, 90) }},
+	} {
+		stored, _ := sh.make(1 << 20)
+		b.Run(sh.name+"/stored", func(b *testing.B) {
+			b.SetBytes(int64(len(stored)))
+			for b.Loop() {
+				s := scanner{src: stored}
+				if _, _, err := s.document(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(sh.name+"/body", func(b *testing.B) {
+			b.SetBytes(int64(len(stored)))
+			for b.Loop() {
+				t := nameTable{seed: maphash.MakeSeed(), body: stored}
+				s := scanner{src: stored, body: true, maxDepth: 1000, names: &t}
+				if _, _, err := s.document(); err != nil {
+					b.Fatal(err)
+				}
+				t.list.release()
+			}
+		})
+	}
+}
+
+// TestScalars checks walk's inline integers and literals (and number and
+// literal behind them) against encoding/json, alone, in an array and in
+// an object, at the end of the input and not.
+func TestScalars(t *testing.T) {
+	for _, v := range []string{
+		"0", "1", "9", "10", "123456789012345678901234567890", "-0", "-1", "01", "00", "0.", "0.5", "1.", "1.5",
+		"1.5.5", "1e5", "1E5", "1e+5", "1E-5", "1e", "1e+", "0e1", "0E", "1x", "-", "--1", "+1", ".5", "1.e5",
+		"true", "tru", "truex", "false", "fals", "null", "nul", "nulll", "t", "f", "n", "\ufeff1",
+	} {
+		for _, doc := range []string{v, "[" + v + "]", "[" + v + ",1]", `{"a":` + v + `}`, `{"a":` + v + `,"b":2}`, " " + v + " "} {
+			want := json.Valid([]byte(doc))
+			for _, body := range []bool{false, true} {
+				s := scanner{src: []byte(doc), body: body, maxDepth: 10, names: &nameTable{seed: maphash.MakeSeed()}}
+				if _, _, err := s.document(); (err == nil) != want {
+					t.Errorf("body %v, %q: err %v, want valid %v", body, doc, err, want)
+				}
+			}
 		}
 	}
 }
