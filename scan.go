@@ -600,31 +600,32 @@ func (s *scanner) fail(kind error, off int, format string, args ...any) error {
 	return storedError(s.src, off, format, args...)
 }
 
-// A stack of open containers: a bit per level (object or array), and for a
-// body scanner the id of each open object. The first 1,024 levels (128 with
-// ids) live inline, so scanning a stored document of any usual depth, or a
-// body within the default depth, allocates nothing; it is a local of value,
-// since a growing slice inside the scanner would make all the scanner
-// points to escape to the heap.
+// A stack of open containers: the kind of each level (object or array),
+// and for a body scanner the id of each open object. The first 1,024
+// levels (128 with ids) live inline, so scanning a stored document of any
+// usual depth, or a body within the default depth, allocates nothing; it
+// is a local of value, since a growing slice inside the scanner would
+// make all the scanner points to escape to the heap. The inline levels
+// take a byte each, so that a push is a store and not a read-modify-write
+// of a word that the next push reads again (a chain through memory on
+// deep documents); past them, a bit each, so that a hostile stored
+// document of millions of levels takes an eighth of its size.
 type stack struct {
 	n      int
-	ids    bool       // record object ids
-	kinds  [16]uint64 // bit n%64 of word n/64: level n is an object
-	more   []uint64   // kinds past the inline levels
-	small  [128]uint32
+	ids    bool        // record object ids
+	kinds  [1024]bool  // level n is an object
+	more   []uint64    // past the inline levels: bit d%64 of word d/64, d = n-len(kinds)
+	small  [128]uint32 // object ids
 	bigIDs []uint32
 }
 
+// push opens a container, an object (obj) or an array, with id its id
+// when the stack records ids.
 func (s *stack) push(obj bool, id uint32) {
-	w, bit := s.n>>6, uint64(1)<<(s.n&63)
-	if w >= len(s.kinds) && w-len(s.kinds) >= len(s.more) {
-		s.more = append(s.more, 0)
-	}
-	word := s.word(w)
-	if obj {
-		*word |= bit
+	if s.n < len(s.kinds) {
+		s.kinds[s.n] = obj
 	} else {
-		*word &^= bit
+		s.pushMore(obj)
 	}
 	if s.ids {
 		if s.n < len(s.small) {
@@ -636,11 +637,27 @@ func (s *stack) push(obj bool, id uint32) {
 	s.n++
 }
 
-func (s *stack) word(w int) *uint64 {
-	if w < len(s.kinds) {
-		return &s.kinds[w]
+// pushMore is push's kind past the inline levels.
+func (s *stack) pushMore(obj bool) {
+	d := s.n - len(s.kinds)
+	w, bit := d>>6, uint64(1)<<(d&63)
+	if w >= len(s.more) {
+		s.more = append(s.more, 0)
 	}
-	return &s.more[w-len(s.kinds)]
+	if obj {
+		s.more[w] |= bit
+	} else {
+		s.more[w] &^= bit
+	}
+}
+
+// isObject reports whether level d is an object.
+func (s *stack) isObject(d int) bool {
+	if d < len(s.kinds) {
+		return s.kinds[d]
+	}
+	d -= len(s.kinds)
+	return s.more[d>>6]&(1<<(d&63)) != 0
 }
 
 // top returns whether the innermost open container is an object, and its
@@ -651,15 +668,12 @@ func (s *stack) top() (obj bool, id uint32) { return s.at(s.n - 1) }
 // now innermost is an object (false when none is open).
 func (s *stack) pop() bool {
 	s.n--
-	if s.n == 0 {
-		return false
-	}
-	return *s.word((s.n - 1) >> 6)&(1<<((s.n-1)&63)) != 0
+	return s.n > 0 && s.isObject(s.n-1)
 }
 
 // at returns level d as top does.
 func (s *stack) at(d int) (obj bool, id uint32) {
-	obj = *s.word(d >> 6)&(1<<(d&63)) != 0
+	obj = s.isObject(d)
 	if s.ids {
 		if d < len(s.small) {
 			id = s.small[d]

@@ -236,3 +236,43 @@ func TestScalars(t *testing.T) {
 		}
 	}
 }
+
+// TestDeepStack nests objects and arrays (alternating, then in runs)
+// around and past the stack's inline levels (1,024, a byte each; then a
+// bit each), closes them rightly or with one closer wrong at a level
+// inside, at or past the boundary, and compares with encoding/json.
+func TestDeepStack(t *testing.T) {
+	for _, depth := range []int{1, 63, 64, 65, 1023, 1024, 1025, 1089, 3000} {
+		for _, pattern := range []func(d int) bool{
+			func(d int) bool { return d%2 == 0 },
+			func(d int) bool { return d/70%2 == 0 },
+		} {
+			for _, wrong := range []int{-1, 0, 63, 64, 1022, 1023, 1024, 1025, 1088, depth - 1} {
+				if wrong >= depth {
+					continue
+				}
+				var b strings.Builder
+				for d := range depth {
+					if pattern(d) {
+						b.WriteString(`{"a":`)
+					} else {
+						b.WriteString(`[`)
+					}
+				}
+				b.WriteString(`1`)
+				for d := depth - 1; d >= 0; d-- {
+					if pattern(d) != (d == wrong) {
+						b.WriteString(`}`)
+					} else {
+						b.WriteString(`]`)
+					}
+				}
+				doc := []byte(b.String())
+				s := scanner{src: doc}
+				if _, _, err := s.document(); (err == nil) != json.Valid(doc) {
+					t.Fatalf("depth %d, wrong closer at %d: %v, want valid %v", depth, wrong, err, json.Valid(doc))
+				}
+			}
+		}
+	}
+}
