@@ -605,16 +605,19 @@ func (s *scanner) fail(kind error, off int, format string, args ...any) error {
 // levels (128 with ids) live inline, so scanning a stored document of any
 // usual depth, or a body within the default depth, allocates nothing; it
 // is a local of value, since a growing slice inside the scanner would
-// make all the scanner points to escape to the heap. The inline levels
-// take a byte each, so that a push is a store and not a read-modify-write
-// of a word that the next push reads again (a chain through memory on
-// deep documents); past them, a bit each, so that a hostile stored
-// document of millions of levels takes an eighth of its size.
+// make all the scanner points to escape to the heap. The first 128
+// levels take a byte each, so that a push is a store and not a
+// read-modify-write of a word that the next push reads again (a chain
+// through memory on deep documents); the others a bit each, so that the
+// stack, zeroed on every call of value (once per stored member in a
+// merge), stays small, and a hostile stored document of millions of
+// levels takes an eighth of its size.
 type stack struct {
 	n      int
 	ids    bool        // record object ids
-	kinds  [1024]bool  // level n is an object
-	more   []uint64    // past the inline levels: bit d%64 of word d/64, d = n-len(kinds)
+	near   [128]bool   // level d < 128 is an object
+	far    [14]uint64  // levels 128 to 1,023: bit d%64 of word d/64, d = level-128
+	more   []uint64    // the words past far
 	small  [128]uint32 // object ids
 	bigIDs []uint32
 }
@@ -622,10 +625,10 @@ type stack struct {
 // push opens a container, an object (obj) or an array, with id its id
 // when the stack records ids.
 func (s *stack) push(obj bool, id uint32) {
-	if s.n < len(s.kinds) {
-		s.kinds[s.n] = obj
+	if s.n < len(s.near) {
+		s.near[s.n] = obj
 	} else {
-		s.pushMore(obj)
+		s.pushFar(obj)
 	}
 	if s.ids {
 		if s.n < len(s.small) {
@@ -637,27 +640,35 @@ func (s *stack) push(obj bool, id uint32) {
 	s.n++
 }
 
-// pushMore is push's kind past the inline levels.
-func (s *stack) pushMore(obj bool) {
-	d := s.n - len(s.kinds)
+// pushFar is push's kind past the near levels.
+func (s *stack) pushFar(obj bool) {
+	d := s.n - len(s.near)
 	w, bit := d>>6, uint64(1)<<(d&63)
-	if w >= len(s.more) {
+	if w >= len(s.far) && w-len(s.far) >= len(s.more) {
 		s.more = append(s.more, 0)
 	}
-	if obj {
-		s.more[w] |= bit
+	if word := s.word(w); obj {
+		*word |= bit
 	} else {
-		s.more[w] &^= bit
+		*word &^= bit
 	}
+}
+
+// word returns word w of the far levels' bits.
+func (s *stack) word(w int) *uint64 {
+	if w < len(s.far) {
+		return &s.far[w]
+	}
+	return &s.more[w-len(s.far)]
 }
 
 // isObject reports whether level d is an object.
 func (s *stack) isObject(d int) bool {
-	if d < len(s.kinds) {
-		return s.kinds[d]
+	if d < len(s.near) {
+		return s.near[d]
 	}
-	d -= len(s.kinds)
-	return s.more[d>>6]&(1<<(d&63)) != 0
+	d -= len(s.near)
+	return *s.word(d >> 6)&(1<<(d&63)) != 0
 }
 
 // top returns whether the innermost open container is an object, and its

@@ -238,16 +238,17 @@ func TestScalars(t *testing.T) {
 }
 
 // TestDeepStack nests objects and arrays (alternating, then in runs)
-// around and past the stack's inline levels (1,024, a byte each; then a
-// bit each), closes them rightly or with one closer wrong at a level
-// inside, at or past the boundary, and compares with encoding/json.
+// around and past the stack's boundaries (a byte each for 128 levels,
+// then a bit each inline to 1,024, then a bit each in a slice), closes
+// them rightly or with one closer wrong at a level inside, at or past a
+// boundary, and compares with encoding/json.
 func TestDeepStack(t *testing.T) {
-	for _, depth := range []int{1, 63, 64, 65, 1023, 1024, 1025, 1089, 3000} {
+	for _, depth := range []int{1, 127, 128, 129, 191, 192, 193, 1023, 1024, 1025, 1089, 3000} {
 		for _, pattern := range []func(d int) bool{
 			func(d int) bool { return d%2 == 0 },
 			func(d int) bool { return d/70%2 == 0 },
 		} {
-			for _, wrong := range []int{-1, 0, 63, 64, 1022, 1023, 1024, 1025, 1088, depth - 1} {
+			for _, wrong := range []int{-1, 0, 127, 128, 129, 191, 192, 1022, 1023, 1024, 1025, 1088, depth - 1} {
 				if wrong >= depth {
 					continue
 				}
