@@ -119,13 +119,26 @@ next:
 				return end, err
 			}
 			if s.body {
-				s.record(i, end, esc)
+				l := &s.names.list
+				// At the root (the list holds only its names), the names
+				// left are estimated from the bytes per name so far, so
+				// that a large body grows its list once or twice, not by
+				// doublings; deeper, by doublings (a deep body's few names
+				// are no guide).
+				if key := s.names.hash(src[i+1:end-1], esc)>>32<<32 | uint64(i+1); !l.add(key) {
+					more := 3 * l.n
+					if l.n == s.rootNames-1 {
+						more = l.n*(len(src)-i)/max(1, i) + 16
+					}
+					l.grow(more)
+					l.add(key)
+				}
 			}
-			if j := s.ws(end); j >= len(src) || src[j] != ':' {
+			j := s.ws(end)
+			if j >= len(src) || src[j] != ':' {
 				return j, s.syntax(j, `expected ":" after member name`)
-			} else {
-				i = s.ws(j + 1)
 			}
+			i = s.ws(j + 1)
 		}
 		if i >= len(src) {
 			return i, s.syntax(i, "unexpected end of input")
@@ -240,26 +253,6 @@ next:
 // errRepeat stands for a repeated name until value finds the first one.
 var errRepeat = errors.New("repeated name")
 
-// record records, in a body, the name of an object member, src[i:end]
-// with its quotes, in the name list, where the innermost open object's
-// names are last.
-func (s *scanner) record(i, end int, esc bool) {
-	src := s.src
-	l := &s.names.list
-	// At the root (the list holds only its names), the names left are
-	// estimated from the bytes per name so far, so that a large body
-	// grows its list once or twice, not by doublings; deeper, by
-	// doublings (a deep body's few names are no guide).
-	if key := s.names.hash(src[i+1:end-1], esc)>>32<<32 | uint64(i+1); !l.add(key) {
-		more := 3 * l.n
-		if l.n == s.rootNames-1 {
-			more = l.n*(len(src)-i)/max(1, i) + 16
-		}
-		l.grow(more)
-		l.add(key)
-	}
-}
-
 // duplicate is the error for the repeated name at src[i].
 func (s *scanner) duplicate(i int) error {
 	end, _ := skipString(s.src, i)
@@ -309,7 +302,7 @@ func (s *scanner) str(i int) (end int, esc bool, err error) {
 	return s.strFrom(i, j)
 }
 
-// strFrom is str, the bytes from src[i+1] to src[j] being plain.
+// strFrom is str, resumed at src[j]: src[i+1:j] is known to be plain.
 func (s *scanner) strFrom(i, j int) (end int, esc bool, err error) {
 	src := s.src
 	for {
@@ -346,7 +339,7 @@ func (s *scanner) strFrom(i, j int) (end int, esc bool, err error) {
 			}
 		case c < 0x20:
 			return j, esc, s.syntax(j, "control character in string")
-		default: // not ASCII: plain takes all ASCII but those above
+		default: // not ASCII: plainRun stops on no other ASCII byte
 			// A run of multi-byte characters. The commonest forms are
 			// checked inline: two bytes with a lead of C2..DF, three with
 			// a lead of E1..EC or EE..EF (most of the BMP: CJK, kana,
@@ -396,7 +389,7 @@ var plain = func() (t [256]bool) {
 }()
 
 // shortEscape marks the bytes that make a whole escape sequence after a
-// backslash: every one escape accepts but 'u'.
+// backslash: all those escape accepts but 'u', which takes four more.
 var shortEscape = [256]bool{'"': true, '\\': true, '/': true, 'b': true, 'f': true, 'n': true, 'r': true, 't': true}
 
 // utf8Len returns the length of the valid UTF-8 encoding of a code point
@@ -560,6 +553,8 @@ func (s *scanner) number(i int) (int, error) {
 	return j, nil
 }
 
+// digits returns the offset of the first byte from src[j] on that is not
+// a decimal digit.
 func digits(src []byte, j int) int {
 	for j < len(src) && '0' <= src[j] && src[j] <= '9' {
 		j++
@@ -587,6 +582,7 @@ func (s *scanner) document() (start, end int, err error) {
 	return start, end, nil
 }
 
+// syntax is the error for invalid JSON at src[off].
 func (s *scanner) syntax(off int, detail string) error {
 	return s.fail(ErrSyntax, off, "Invalid JSON: %s at offset %d", detail, off)
 }
