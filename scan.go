@@ -94,12 +94,52 @@ func (s *scanner) openRepeat(open *stack) int {
 	return -1
 }
 
-// walk is value, with the stack of open containers.
+// walk is value, with the stack of open containers. It keeps in obj
+// whether the innermost open container is an object, so that the loop
+// after each value reads the stack only when a container closes. An
+// object member's name is scanned inline at the top of the loop (member
+// set), not by a call per member.
 func (s *scanner) walk(i int, open *stack) (int, error) {
 	src := s.src
 	var err error
+	obj := false    // the innermost open container is an object
+	member := false // an object member starts at i: its name first
 next:
 	for {
+		if member {
+			// The name and its colon; in a body, record the name.
+			member = false
+			if i >= len(src) || src[i] != '"' {
+				return i, s.syntax(i, "expected a member name")
+			}
+			end, esc := plainRun(src, i+1), false
+			if end < len(src) && src[end] == '"' {
+				end++
+			} else if end, esc, err = s.strFrom(i, end); err != nil {
+				return end, err
+			}
+			if s.body {
+				l := &s.names.list
+				// At the root (the list holds only its names), the names
+				// left are estimated from the bytes per name so far, so
+				// that a large body grows its list once or twice, not by
+				// doublings; deeper, by doublings (a deep body's few names
+				// are no guide).
+				if key := s.names.hash(src[i+1:end-1], esc)>>32<<32 | uint64(i+1); !l.add(key) {
+					more := 3 * l.n
+					if l.n == s.rootNames-1 {
+						more = l.n*(len(src)-i)/max(1, i) + 16
+					}
+					l.grow(more)
+					l.add(key)
+				}
+			}
+			j := s.ws(end)
+			if j >= len(src) || src[j] != ':' {
+				return j, s.syntax(j, `expected ":" after member name`)
+			}
+			i = s.ws(j + 1)
+		}
 		if i >= len(src) {
 			return i, s.syntax(i, "unexpected end of input")
 		}
@@ -108,45 +148,60 @@ next:
 			if s.body && open.n >= s.maxDepth {
 				return i, s.fail(ErrTooDeep, i, "Nesting too deep: more than %d levels", s.maxDepth)
 			}
+			j := s.ws(i + 1)
+			if j < len(src) && src[j] == c+2 { // '}' or ']': empty, never pushed
+				i = j + 1
+				break
+			}
 			var base uint32
 			if s.body {
 				base = uint32(s.names.list.n)
 			}
-			open.push(c == '{', base)
-			j := s.ws(i + 1)
-			if j < len(src) && src[j] == c+2 { // '}' or ']'
-				open.pop()
-				i = j + 1
-				break
-			}
-			if c == '[' {
+			obj = c == '{'
+			open.push(obj, base)
+			if !obj {
 				i = j
 				continue next
 			}
 			if open.n == 1 {
 				s.rootNames++
 			}
-			if i, err = s.name(j); err != nil {
-				return i, err
-			}
+			i, member = j, true
 			continue next
 		case '"':
-			if i, _, err = s.str(i); err != nil {
+			if j := plainRun(src, i+1); j < len(src) && src[j] == '"' {
+				i = j + 1
+			} else if i, _, err = s.strFrom(i, j); err != nil {
 				return i, err
 			}
 		case 't':
-			if i, err = s.literal(i, "true"); err != nil {
-				return i, err
+			if !hasLiteral(src, i, "true") {
+				return i, s.syntax(i, "invalid literal")
 			}
+			i += len("true")
 		case 'f':
-			if i, err = s.literal(i, "false"); err != nil {
-				return i, err
+			if !hasLiteral(src, i, "false") {
+				return i, s.syntax(i, "invalid literal")
 			}
+			i += len("false")
 		case 'n':
-			if i, err = s.literal(i, "null"); err != nil {
-				return i, err
+			if !hasLiteral(src, i, "null") {
+				return i, s.syntax(i, "invalid literal")
 			}
+			i += len("null")
 		default:
+			// An integer without sign, fraction or exponent (most
+			// numbers) inline; number scans the rest from i again.
+			if '0' <= c && c <= '9' {
+				j := i + 1
+				if c != '0' {
+					j = digits(src, j)
+				}
+				if j >= len(src) || src[j] != '.' && src[j]|0x20 != 'e' { // 'e' or 'E'
+					i = j
+					break
+				}
+			}
 			if i, err = s.number(i); err != nil {
 				return i, err
 			}
@@ -157,15 +212,12 @@ next:
 			if i >= len(src) {
 				return i, s.syntax(i, "unexpected end of input")
 			}
-			obj, id := open.top()
 			switch c := src[i]; {
 			case c == ',' && obj:
 				if open.n == 1 {
 					s.rootNames++
 				}
-				if i, err = s.name(s.ws(i + 1)); err != nil {
-					return i, err
-				}
+				i, member = s.ws(i+1), true
 				continue next
 			case c == ',':
 				i = s.ws(i + 1)
@@ -175,6 +227,7 @@ next:
 					// Check the object's names for a repeat, and forget them;
 					// the root's stay, sorted by hash: they index the patch
 					// object (patchObject.find).
+					_, id := open.top()
 					if s.names.list.repeatIn(src, int(id), s.names.list.n) >= 0 {
 						return i, errRepeat
 					}
@@ -182,10 +235,10 @@ next:
 						s.names.list.truncate(int(id))
 					}
 				}
-				open.pop()
+				obj = open.pop()
 				i++
 			case c == ']' && !obj:
-				open.pop()
+				obj = open.pop()
 				i++
 			case obj:
 				return i, s.syntax(i, `expected "," or "}" after object member`)
@@ -200,48 +253,24 @@ next:
 // errRepeat stands for a repeated name until value finds the first one.
 var errRepeat = errors.New("repeated name")
 
-// name scans an object member's name at src[i] and the colon after it, and
-// returns the offset of the member's value. In a body, the name is recorded
-// in the name list, where the innermost open object's names are last.
-func (s *scanner) name(i int) (int, error) {
-	src := s.src
-	if i >= len(src) || src[i] != '"' {
-		return i, s.syntax(i, "expected a member name")
-	}
-	end, esc, err := s.str(i)
-	if err != nil {
-		return end, err
-	}
-	if s.body {
-		l := &s.names.list
-		// At the root (the list holds only its names), the names left are
-		// estimated from the bytes per name so far, so that a large body
-		// grows its list once or twice, not by doublings; deeper, by
-		// doublings (a deep body's few names are no guide).
-		if key := s.names.hash(src[i+1:end-1], esc)>>32<<32 | uint64(i+1); !l.add(key) {
-			more := 3 * l.n
-			if l.n == s.rootNames-1 {
-				more = l.n*(len(src)-i)/max(1, i) + 16
-			}
-			l.grow(more)
-			l.add(key)
-		}
-	}
-	j := s.ws(end)
-	if j >= len(src) || src[j] != ':' {
-		return j, s.syntax(j, `expected ":" after member name`)
-	}
-	return s.ws(j + 1), nil
-}
-
 // duplicate is the error for the repeated name at src[i].
 func (s *scanner) duplicate(i int) error {
 	end, _ := skipString(s.src, i)
 	return s.fail(ErrDuplicateKey, i, "Duplicate property name: %s", brief(decodeString(s.src[i+1:end-1])))
 }
 
-// ws skips white space and notes that there was some.
+// ws skips white space and notes that there was some. Compact JSON has
+// none, and no white space byte is above ' ', so one compare settles most
+// calls; the rest go to wsMore.
 func (s *scanner) ws(i int) int {
+	if i < len(s.src) && s.src[i] > ' ' {
+		return i
+	}
+	return s.wsMore(i)
+}
+
+// wsMore is ws past its fast exit.
+func (s *scanner) wsMore(i int) int {
 	j := skipWS(s.src, i)
 	if j != i {
 		s.spaced = true
@@ -249,6 +278,8 @@ func (s *scanner) ws(i int) int {
 	return j
 }
 
+// skipWS returns the offset of the first byte at or after src[i] that is
+// not JSON white space.
 func skipWS(src []byte, i int) int {
 	for i < len(src) {
 		switch src[i] {
@@ -264,16 +295,30 @@ func skipWS(src []byte, i int) int {
 // str scans the string that starts at src[i] ('"') and returns the offset
 // just past its closing quote and whether it contains escapes.
 func (s *scanner) str(i int) (end int, esc bool, err error) {
+	j := plainRun(s.src, i+1)
+	if j < len(s.src) && s.src[j] == '"' {
+		return j + 1, false, nil
+	}
+	return s.strFrom(i, j)
+}
+
+// strFrom is str, resumed at src[j]: src[i+1:j] is known to be plain.
+func (s *scanner) strFrom(i, j int) (end int, esc bool, err error) {
 	src := s.src
-	j := i + 1
 	for {
-		// Skip 8 plain bytes at a time; stop on the first special one.
-		for j+8 <= len(src) {
-			if m := special(binary.LittleEndian.Uint64(src[j:])); m != 0 {
-				j += bits.TrailingZeros64(m) >> 3
-				break
+		// Find the next byte that is not plain: up to 16 bytes one at a
+		// time (plainRun); past those, a long run, 8 at a time while a
+		// whole word is left (special's lowest flag is the first special
+		// byte), then one at a time again.
+		if j = plainRun(src, j); j < len(src) && plain[src[j]] {
+			for j+8 <= len(src) {
+				if m := special(binary.LittleEndian.Uint64(src[j:])); m != 0 {
+					j += bits.TrailingZeros64(m) >> 3
+					break
+				}
+				j += 8
 			}
-			j += 8
+			continue
 		}
 		if j >= len(src) {
 			return j, esc, s.syntax(i, "unterminated string")
@@ -283,16 +328,33 @@ func (s *scanner) str(i int) (end int, esc bool, err error) {
 			return j + 1, esc, nil
 		case c == '\\':
 			esc = true
+			// \" \\ \/ \b \f \n \r \t are whole at two bytes; \u and
+			// errors go to escape.
+			if j+1 < len(src) && shortEscape[src[j+1]] {
+				j += 2
+				break
+			}
 			if j, err = s.escape(j); err != nil {
 				return j, esc, err
 			}
 		case c < 0x20:
 			return j, esc, s.syntax(j, "control character in string")
-		case c < utf8.RuneSelf:
-			j++
-		default:
-			// A run of multi-byte characters, decoded inline.
+		default: // not ASCII: plainRun stops on no other ASCII byte
+			// A run of multi-byte characters. The commonest forms are
+			// checked inline: two bytes with a lead of C2..DF, three with
+			// a lead of E1..EC or EE..EF (most of the BMP: CJK, kana,
+			// hangul), whose continuation bytes may be any of 80..BF;
+			// utf8Len checks the rest.
 			for j < len(src) && src[j] >= utf8.RuneSelf {
+				c := src[j]
+				if 0xC2 <= c && c <= 0xDF && j+1 < len(src) && src[j+1]&0xC0 == 0x80 {
+					j += 2
+					continue
+				}
+				if 0xE1 <= c && c <= 0xEF && c != 0xED && j+2 < len(src) && src[j+1]&0xC0 == 0x80 && src[j+2]&0xC0 == 0x80 {
+					j += 3
+					continue
+				}
 				n := utf8Len(src, j)
 				if n == 0 {
 					return j, esc, s.syntax(j, "invalid UTF-8 in string")
@@ -302,6 +364,33 @@ func (s *scanner) str(i int) (end int, esc bool, err error) {
 		}
 	}
 }
+
+// plainRun returns the offset of the first byte from src[j] on that is
+// not plain (no quote, backslash, control character or non-ASCII byte),
+// looking at 16 bytes at most. Most strings are short, and a loop of one
+// byte at a time beats str's 8 at a time on them: each step depends on
+// the last only by j+1, so the processor runs ahead, where each of str's
+// steps waits for the word it loaded. It is small enough to inline.
+func plainRun(src []byte, j int) int {
+	t := src[:min(len(src), j+16)]
+	for j < len(t) && plain[t[j]] {
+		j++
+	}
+	return j
+}
+
+// plain marks the bytes that a string holds as they are: ASCII from
+// ' ' on, but the quote and the backslash.
+var plain = func() (t [256]bool) {
+	for c := ' '; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// shortEscape marks the bytes that make a whole escape sequence after a
+// backslash: all those escape accepts but 'u', which takes four more.
+var shortEscape = [256]bool{'"': true, '\\': true, '/': true, 'b': true, 'f': true, 'n': true, 'r': true, 't': true}
 
 // utf8Len returns the length of the valid UTF-8 encoding of a code point
 // above U+007F at src[j], or 0 when it is invalid (overlong, a surrogate,
@@ -348,11 +437,17 @@ func utf8Len(src []byte, j int) int {
 // little-endian) that are a quote, a backslash, a control character or not
 // ASCII. Bytes above a flagged one may be flagged falsely (borrows), but
 // the lowest flagged byte is always a special one.
+//
+// Each byte-wise subtraction sets the high bit of a byte below what is
+// subtracted: x-0x20 flags control characters, (x^'"')-1 a quote (which
+// the xor made 0), (x^'\\')-1 a backslash. An ASCII byte that is none of
+// these stays below 0x80 in all three. A byte of 0x80 or more stays so in
+// x^'"' (bit 7 is untouched), and so does that minus 1 unless it was 0x80,
+// from 0xA2, which x-0x20 flags (0x82). A borrow only starts at a byte
+// below what is subtracted, a special one, and only goes to higher bytes.
 func special(x uint64) uint64 {
 	const lo, hi = 0x0101010101010101, 0x8080808080808080
-	q := x ^ (lo * '"')
-	b := x ^ (lo * '\\')
-	return ((x-lo*0x20)&^x | (q-lo)&^q | (b-lo)&^b | x) & hi
+	return ((x - lo*0x20) | ((x ^ lo*'"') - lo) | ((x ^ lo*'\\') - lo)) & hi
 }
 
 // escape scans the escape sequence at src[j] ('\\').
@@ -405,11 +500,19 @@ func hex4(src []byte, i int) (rune, bool) {
 	return r, true
 }
 
+// literal scans the literal lit (true, false or null) at src[i].
 func (s *scanner) literal(i int, lit string) (int, error) {
-	if !bytes.HasPrefix(s.src[i:], []byte(lit)) {
+	if !hasLiteral(s.src, i, lit) {
 		return i, s.syntax(i, "invalid literal")
 	}
 	return i + len(lit), nil
+}
+
+// hasLiteral reports whether src[i:] starts with lit. The comparison is of
+// a string conversion, which allocates nothing; inlined with lit a
+// constant, it compiles to a load and a compare or two.
+func hasLiteral(src []byte, i int, lit string) bool {
+	return i+len(lit) <= len(src) && string(src[i:i+len(lit)]) == lit
 }
 
 // number scans an RFC 8259 number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
@@ -450,6 +553,8 @@ func (s *scanner) number(i int) (int, error) {
 	return j, nil
 }
 
+// digits returns the offset of the first byte from src[j] on that is not
+// a decimal digit.
 func digits(src []byte, j int) int {
 	for j < len(src) && '0' <= src[j] && src[j] <= '9' {
 		j++
@@ -477,6 +582,7 @@ func (s *scanner) document() (start, end int, err error) {
 	return start, end, nil
 }
 
+// syntax is the error for invalid JSON at src[off].
 func (s *scanner) syntax(off int, detail string) error {
 	return s.fail(ErrSyntax, off, "Invalid JSON: %s at offset %d", detail, off)
 }
@@ -490,31 +596,35 @@ func (s *scanner) fail(kind error, off int, format string, args ...any) error {
 	return storedError(s.src, off, format, args...)
 }
 
-// A stack of open containers: a bit per level (object or array), and for a
-// body scanner the id of each open object. The first 1,024 levels (128 with
-// ids) live inline, so scanning a stored document of any usual depth, or a
-// body within the default depth, allocates nothing; it is a local of value,
-// since a growing slice inside the scanner would make all the scanner
-// points to escape to the heap.
+// A stack of open containers: the kind of each level (object or array),
+// and for a body scanner the id of each open object. The first 1,024
+// levels (128 with ids) live inline, so scanning a stored document of any
+// usual depth, or a body within the default depth, allocates nothing; it
+// is a local of value, since a growing slice inside the scanner would
+// make all the scanner points to escape to the heap. The first 128
+// levels take a byte each, so that a push is a store and not a
+// read-modify-write of a word that the next push reads again (a chain
+// through memory on deep documents); the others a bit each, so that the
+// stack, zeroed on every call of value (once per stored member in a
+// merge), stays small, and a hostile stored document of millions of
+// levels takes an eighth of its size.
 type stack struct {
 	n      int
-	ids    bool       // record object ids
-	kinds  [16]uint64 // bit n%64 of word n/64: level n is an object
-	more   []uint64   // kinds past the inline levels
-	small  [128]uint32
+	ids    bool        // record object ids
+	near   [128]bool   // level d < 128 is an object
+	far    [14]uint64  // levels 128 to 1,023: bit d%64 of word d/64, d = level-128
+	more   []uint64    // the words past far
+	small  [128]uint32 // object ids
 	bigIDs []uint32
 }
 
+// push opens a container, an object (obj) or an array, with id its id
+// when the stack records ids.
 func (s *stack) push(obj bool, id uint32) {
-	w, bit := s.n>>6, uint64(1)<<(s.n&63)
-	if w >= len(s.kinds) && w-len(s.kinds) >= len(s.more) {
-		s.more = append(s.more, 0)
-	}
-	word := s.word(w)
-	if obj {
-		*word |= bit
+	if s.n < len(s.near) {
+		s.near[s.n] = obj
 	} else {
-		*word &^= bit
+		s.pushFar(obj)
 	}
 	if s.ids {
 		if s.n < len(s.small) {
@@ -526,22 +636,51 @@ func (s *stack) push(obj bool, id uint32) {
 	s.n++
 }
 
-func (s *stack) word(w int) *uint64 {
-	if w < len(s.kinds) {
-		return &s.kinds[w]
+// pushFar is push's kind past the near levels.
+func (s *stack) pushFar(obj bool) {
+	d := s.n - len(s.near)
+	w, bit := d>>6, uint64(1)<<(d&63)
+	if w >= len(s.far) && w-len(s.far) >= len(s.more) {
+		s.more = append(s.more, 0)
 	}
-	return &s.more[w-len(s.kinds)]
+	if word := s.word(w); obj {
+		*word |= bit
+	} else {
+		*word &^= bit
+	}
+}
+
+// word returns word w of the far levels' bits.
+func (s *stack) word(w int) *uint64 {
+	if w < len(s.far) {
+		return &s.far[w]
+	}
+	return &s.more[w-len(s.far)]
+}
+
+// isObject reports whether level d is an object.
+func (s *stack) isObject(d int) bool {
+	if d < len(s.near) {
+		return s.near[d]
+	}
+	d -= len(s.near)
+	return *s.word(d >> 6)&(1<<(d&63)) != 0
 }
 
 // top returns whether the innermost open container is an object, and its
 // id (0 without ids).
 func (s *stack) top() (obj bool, id uint32) { return s.at(s.n - 1) }
 
-func (s *stack) pop() { s.n-- }
+// pop closes the innermost open container and returns whether the one
+// now innermost is an object (false when none is open).
+func (s *stack) pop() bool {
+	s.n--
+	return s.n > 0 && s.isObject(s.n-1)
+}
 
 // at returns level d as top does.
 func (s *stack) at(d int) (obj bool, id uint32) {
-	obj = *s.word(d >> 6)&(1<<(d&63)) != 0
+	obj = s.isObject(d)
 	if s.ids {
 		if d < len(s.small) {
 			id = s.small[d]
