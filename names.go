@@ -416,7 +416,7 @@ func (t *nameTable) insert(h uint64, obj uint32, start, end int, esc bool) bool 
 	if t.full() {
 		// Estimate the names left from the bytes per name so far, so that
 		// a large body grows its table once or twice, not by doublings.
-		t.reserve(t.n*(len(t.body)-start)/max(1, start) + 16)
+		t.reserve(scale(t.n, len(t.body)-start, start) + 16)
 	}
 	src := t.body
 	if obj&storedTag != 0 {

@@ -128,7 +128,7 @@ next:
 				if key := s.names.hash(src[i+1:end-1], esc)>>32<<32 | uint64(i+1); !l.add(key) {
 					more := 3 * l.n
 					if l.n == s.rootNames-1 {
-						more = l.n*(len(src)-i)/max(1, i) + 16
+						more = scale(l.n, len(src)-i, i) + 16
 					}
 					l.grow(more)
 					l.add(key)
