@@ -40,7 +40,7 @@ func patchDocument(e *rules.Entity, stored, body []byte, create bool, opts []Opt
 		return nil, err
 	}
 	mg.defaults = e.Defaults
-	out, room := newBuffer(len(stored)+len(body)+2+defaultsLen(e, create), 2*namesToHold(stored))
+	out, room := newBuffer(len(stored)+len(body)+2+defaultsLen(e, create), namesToHold(stored))
 	out, err = mg.root(out, room, at, &ps)
 	if err != nil {
 		return nil, err

@@ -43,7 +43,7 @@ func Merge(stored, patch []byte, opts ...Option) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, room := newBuffer(len(stored)+len(patch)+2, 2*namesToHold(stored))
+	out, room := newBuffer(len(stored)+len(patch)+2, namesToHold(stored))
 	out, err = mg.root(out, room, at, &ps)
 	if err != nil {
 		return nil, err
@@ -74,6 +74,19 @@ func newBuffer(size, words int) ([]byte, []uint64) {
 	w := make([]uint64, (size+7)/8+words)
 	out := unsafe.Slice((*byte)(unsafe.Pointer(&w[0])), size)
 	return out[:0], w[(size+7)/8:]
+}
+
+// spareWords returns the spare capacity of b, past its length, as 64-bit
+// words: scratch space until b grows into it. The words start at the first
+// 8-byte boundary; their memory is b's array, which holds no pointers.
+func spareWords(b []byte) []uint64 {
+	free := b[len(b):cap(b)]
+	if cap(free) < 16 {
+		return nil
+	}
+	p := unsafe.Pointer(unsafe.SliceData(free[:1]))
+	skip := int(-uintptr(p) & 7)
+	return unsafe.Slice((*uint64)(unsafe.Add(p, skip)), (cap(free)-skip)/8)
 }
 
 // parseBody validates an untrusted body completely (size, syntax, UTF-8,
@@ -398,20 +411,37 @@ func (mg *merger) object(dst []byte, at int, ps *patchObject, nl *nameList) (out
 	base := nl.n
 	var idx memberIndex
 	out, end, keys, stored, err = mg.walk(dst, at, ps, nl, &idx)
-	// The stored object's names are checked for repeats once it is walked,
-	// or as far as it was walked: a repeat comes before any later error.
-	if off := nl.firstRepeatFrom(mg.st.src, base); off >= 0 {
-		raw := mg.st.src[off : skipStringEnd(mg.st.src, off-1)-1]
-		out, err = nil, storedError(mg.st.src, off-1, "duplicate property name %s", brief(decodeString(raw)))
+	if err != nil {
+		// The names walked so far, if walk did not check them when the
+		// stored object ended: a repeat among them comes before the error.
+		if e := mg.repeatedName(nl, base, nil); e != nil {
+			err = e
+		}
+		return nil, end, keys, stored, err
 	}
-	return out, end, keys, stored, err
+	return out, end, keys, stored, nil
 }
 
-// walk is object without the check of repeated stored names: it records
-// each stored name in mg.names instead.
+// repeatedName checks the stored names recorded in nl from base on for a
+// repeat, forgets them, and returns the 500 for the first repeat, or nil.
+// tmp is scratch space for sorting them, if it is long enough.
+func (mg *merger) repeatedName(nl *nameList, base int, tmp []uint64) error {
+	off := nl.firstRepeatFrom(mg.st.src, base, tmp)
+	if off < 0 {
+		return nil
+	}
+	raw := mg.st.src[off : skipStringEnd(mg.st.src, off-1)-1]
+	return storedError(mg.st.src, off-1, "duplicate property name %s", brief(decodeString(raw)))
+}
+
+// walk is object without the check of repeated stored names on error: it
+// records each stored name in nl, and checks them when the stored object
+// ends, before its last run of untouched members is copied, so that the
+// sort of its names can use the result's spare capacity (spareWords).
 func (mg *merger) walk(dst []byte, at int, ps *patchObject, nl *nameList, idx *memberIndex) (out []byte, end, keys, stored int, err error) {
 	dst = append(dst, '{')
 	if at >= 0 {
+		base := nl.n // this object's names are recorded from here on
 		src := mg.st.src
 		run := span{start: -1}
 		i := skipWS(src, at+1)
@@ -493,6 +523,9 @@ func (mg *merger) walk(dst []byte, at int, ps *patchObject, nl *nameList, idx *m
 			}
 		}
 		end = i + 1
+		if err := mg.repeatedName(nl, base, spareWords(dst)); err != nil {
+			return nil, end, keys, stored, err
+		}
 		dst = mg.flush(dst, src, &run)
 	}
 	if ps.listed {

@@ -155,15 +155,22 @@ func (l *nameList) truncate(base int) {
 
 // firstRepeatFrom returns the offset in src of the first name recorded
 // since base that repeats an earlier one since base, or -1, and forgets
-// the names since base.
-func (l *nameList) firstRepeatFrom(src []byte, base int) int {
+// the names since base. tmp is scratch space for sorting them, used if it
+// is long enough; else the list makes room after its names.
+func (l *nameList) firstRepeatFrom(src []byte, base int, tmp []uint64) int {
+	if l.n <= base {
+		return -1
+	}
 	var off int
 	if l.names == nil {
 		off, _ = firstRepeat(src, l.small[base:l.n], nil)
 	} else {
 		n := l.n - base
-		l.names = slices.Grow(l.names, n)
-		off, _ = firstRepeat(src, l.names[base:l.n], l.names[l.n:l.n+n])
+		if len(tmp) < n {
+			l.names = slices.Grow(l.names, n) // room after the names, or a new array
+			tmp = l.names[l.n : l.n+n]
+		}
+		off, _ = firstRepeat(src, l.names[base:l.n], tmp[:n])
 		l.names = l.names[:base]
 	}
 	l.n = base
