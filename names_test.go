@@ -2,6 +2,7 @@ package metapatch
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -59,5 +60,35 @@ func TestNamesToHold(t *testing.T) {
 	tiny, _ := benchdata.Tiny(1 << 20)
 	if got, n := namesToHold(tiny), bytes.Count(tiny, []byte{':'}); got < n || got > n*5/4+16 {
 		t.Errorf("tiny: namesToHold = %d for %d names", got, n)
+	}
+}
+
+// TestStoredRepeatsWhateverTheSpareCapacity checks that a repeated name in
+// a large stored object is found whether the sort of its names has the
+// result's spare capacity to use (the body touches its first member: the
+// rest is one run, copied after the sort) or not (the body touches its last
+// member, so nearly all of it is copied before), and that without the
+// repeat both merges succeed.
+func TestStoredRepeatsWhateverTheSpareCapacity(t *testing.T) {
+	object := func(repeat bool) []byte {
+		b := []byte("{")
+		for k := range 2000 {
+			b = fmt.Appendf(b, `"m%d":%d,`, k, k)
+		}
+		if repeat {
+			b = append(b, `"m\u0031234":0,`...) // m1234 again, escaped
+		}
+		return append(b, `"last":0}`...)
+	}
+	for _, body := range []string{`{"m0":1}`, `{"last":1}`} {
+		out, err := Merge(object(false), []byte(body))
+		if err != nil || !bytes.Contains(out, []byte(body[1:len(body)-1])) {
+			t.Errorf("%s without a repeat: %v, %.40q", body, err, out)
+		}
+		_, err = Merge(object(true), []byte(body))
+		var e *Error
+		if !errors.As(err, &e) || e.Err != ErrStoredDocument || !strings.Contains(e.Message, "m1234") {
+			t.Errorf("%s with m1234 repeated: %v", body, err)
+		}
 	}
 }
