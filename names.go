@@ -11,6 +11,7 @@ import (
 	"hash/maphash"
 	"math/bits"
 	"slices"
+	"unicode/utf8"
 )
 
 // A nameList holds names, as hash<<32 | offset: a body scanner's names of
@@ -362,25 +363,38 @@ func (t *nameTable) hash(raw []byte, esc bool) uint64 {
 		}
 		return maphash.Bytes(t.seed, raw)
 	}
-	var short [20]byte
-	b := short[:0]
-	for i := 0; i < len(raw) && len(b) <= 16; {
-		var r rune
-		r, i = nextRune(raw, i)
-		b = appendWTF8(b, r)
+	// Decode into buf, hashing it in pieces if the name outgrows it: a
+	// maphash.Hash fed in pieces sums as maphash.Bytes over the whole.
+	var buf [128]byte
+	b := buf[:0]
+	var h maphash.Hash
+	pieces := false
+	for i := 0; i < len(raw); {
+		if c := raw[i]; c != '\\' && c < utf8.RuneSelf {
+			b = append(b, c)
+			i++
+		} else {
+			var r rune
+			r, i = nextRune(raw, i)
+			b = appendWTF8(b, r)
+		}
+		if len(b) > len(buf)-utf8.UTFMax {
+			if !pieces {
+				h.SetSeed(t.seed)
+				pieces = true
+			}
+			h.Write(b)
+			b = buf[:0]
+		}
 	}
-	if len(b) <= 16 {
+	switch {
+	case pieces:
+		h.Write(b)
+		return h.Sum64()
+	case len(b) <= 16:
 		return shortHash(b, t.k0, t.k1)
 	}
-	var h maphash.Hash
-	h.SetSeed(t.seed)
-	var buf [4]byte
-	for i := 0; i < len(raw); {
-		var r rune
-		r, i = nextRune(raw, i)
-		h.Write(appendWTF8(buf[:0], r))
-	}
-	return h.Sum64()
+	return maphash.Bytes(t.seed, b)
 }
 
 // shortHash hashes b (at most 16 bytes) with the keys k0 and k1, drawn from

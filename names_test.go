@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"strings"
 	"testing"
 
@@ -90,5 +91,32 @@ func TestStoredRepeatsWhateverTheSpareCapacity(t *testing.T) {
 		if !errors.As(err, &e) || e.Err != ErrStoredDocument || !strings.Contains(e.Message, "m1234") {
 			t.Errorf("%s with m1234 repeated: %v", body, err)
 		}
+	}
+}
+
+// TestHashSpellings checks that a name hashes alike however it is spelled:
+// plain, with escapes, or with a surrogate pair, at every decoded length
+// from 1 to 300 bytes, across the inline hash's 16 bytes and the 128-byte
+// pieces in which a long escaped name is hashed; and that a name one byte
+// longer or different hashes differently (the neighbour case).
+func TestHashSpellings(t *testing.T) {
+	tab := nameTable{seed: maphash.MakeSeed()}
+	for n := 1; n <= 300; n++ {
+		plain := strings.Repeat("a", n-1) + "é"
+		escaped := strings.Repeat(`\u0061`, n-1) + `\u00e9`
+		mixed := strings.Repeat("a", n/2) + strings.Repeat(`\u0061`, n-1-n/2) + "\\u00E9"
+		h := tab.hash([]byte(plain), false)
+		for _, s := range []string{escaped, mixed} {
+			if got := tab.hash([]byte(s), true); got != h {
+				t.Fatalf("length %d: %q hashes to %x, %q to %x", n, plain, h, s, got)
+			}
+		}
+		if tab.hash([]byte(escaped+"a"), true) == h || tab.hash([]byte("b"+escaped[6:]), true) == h {
+			t.Fatalf("length %d: a different name hashes alike", n)
+		}
+	}
+	emoji := strings.Repeat("x", 130) + "😀"
+	if tab.hash([]byte(emoji), false) != tab.hash([]byte(strings.Repeat("x", 130)+`\ud83d\ude00`), true) {
+		t.Error("an emoji and its surrogate pair hash differently past 128 bytes")
 	}
 }
