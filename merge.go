@@ -60,13 +60,13 @@ func Merge(stored, patch []byte, opts ...Option) ([]byte, error) {
 // newBuffer returns a call's one allocation, made once the body is known to
 // be valid: an empty result with room for size bytes, and after it words
 // 64-bit words of scratch space, for the names of the stored objects that
-// the walk sorts (twice namesToHold: the names and their sort). With
-// scratch space, the allocation is a []uint64 whose first words the result
-// views as bytes through unsafe, which is sound here: the allocation holds
-// no pointers, and the result's capacity ends where the scratch space
-// begins, so an append that outgrows the result moves it to a new array
-// instead of writing there. The scratch space stays allocated as long as
-// the result does.
+// the walk sorts (namesToHold of them; the sort borrows the result's spare
+// capacity, spareWords). With scratch space, the allocation is a []uint64
+// whose first words the result views as bytes through unsafe, which is
+// sound here: the allocation holds no pointers, and the result's capacity
+// ends where the scratch space begins, so an append that outgrows the
+// result moves it to a new array instead of writing there. The scratch
+// space stays allocated as long as the result does.
 func newBuffer(size, words int) ([]byte, []uint64) {
 	if words == 0 {
 		return make([]byte, 0, size), nil

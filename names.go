@@ -27,7 +27,7 @@ type nameList struct {
 	sorted int // the last names checked by repeatIn are sorted by this many top bits of their hash (0: not sorted)
 	small  [inlineNames]uint64
 	names  []uint64
-	room   []uint64 // scratch space for names and their sort, until names takes it
+	room   []uint64 // scratch space for the names, until names takes it
 }
 
 // inlineNames is how many names a nameList holds without scratch space.
