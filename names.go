@@ -443,40 +443,42 @@ func (t *nameTable) insert(h uint64, obj uint32, start, end int, esc bool) bool 
 	if obj&storedTag != 0 {
 		src = t.stored
 	}
-	raw := src[start:end]
 	hv := slotHash(h, obj)
-	sl := t.slots()
-	mask := uint32(len(sl) - 1)
-	for k := hv & mask; ; k = (k + 1) & mask {
-		e := &sl[k]
-		if e.hash == 0 {
-			at := uint32(start)
-			if esc {
-				at |= escBit
-			}
-			*e = slot{hv, obj, at}
-			t.n++
-			return true
-		}
-		if e.hash == hv && e.obj == obj && sameName(t.raw(e), e.start&escBit != 0, raw, esc) {
-			return false
-		}
+	e, found := t.probe(hv, obj, src[start:end], esc)
+	if found {
+		return false
 	}
+	at := uint32(start)
+	if esc {
+		at |= escBit
+	}
+	*e = slot{hv, obj, at}
+	t.n++
+	return true
 }
 
 // lookup returns the offset in the body of the name of object obj that
 // equals raw, or -1.
 func (t *nameTable) lookup(h uint64, obj uint32, raw []byte, esc bool) int {
-	hv := slotHash(h, obj)
+	e, found := t.probe(slotHash(h, obj), obj, raw, esc)
+	if !found {
+		return -1
+	}
+	return int(e.start &^ escBit)
+}
+
+// probe returns the slot of object obj's name that equals raw (hashed as
+// hv by slotHash) and true, or the empty slot where it would go and false.
+func (t *nameTable) probe(hv, obj uint32, raw []byte, esc bool) (*slot, bool) {
 	sl := t.slots()
 	mask := uint32(len(sl) - 1)
 	for k := hv & mask; ; k = (k + 1) & mask {
 		e := &sl[k]
 		if e.hash == 0 {
-			return -1
+			return e, false
 		}
 		if e.hash == hv && e.obj == obj && sameName(t.raw(e), e.start&escBit != 0, raw, esc) {
-			return int(e.start &^ escBit)
+			return e, true
 		}
 	}
 }
