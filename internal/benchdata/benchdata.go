@@ -38,31 +38,27 @@ func Metadata(size int) (stored, patch []byte) {
 // are small (about 44 bytes each), and the same kind of patch: the shape
 // that costs most per byte, since the merge works per root member.
 func Wide(size int) (stored, patch []byte) {
-	n := max(4, size/44)
-	var b strings.Builder
-	b.WriteString("{")
-	for i := range n {
-		if i > 0 {
-			b.WriteString(",")
-		}
-		fmt.Fprintf(&b, `"key_%06d":{"v":%d,"s":"value %d"}`, i, i*7919, i)
-	}
-	b.WriteString("}")
-	return []byte(b.String()), patchFor("key_%06d")
+	stored = objectOf(max(4, size/44), func(b []byte, i int) []byte {
+		return fmt.Appendf(b, `"key_%06d":{"v":%d,"s":"value %d"}`, i, i*7919, i)
+	})
+	return stored, patchFor("key_%06d")
 }
 
 // Members returns an object with n small members, for duplicate detection.
 func Members(n int) []byte {
-	var b strings.Builder
-	b.WriteString("{")
+	return objectOf(n, func(b []byte, i int) []byte { return fmt.Appendf(b, `"member_%d":%d`, i, i) })
+}
+
+// objectOf returns an object of n members, the i-th appended by member.
+func objectOf(n int, member func(b []byte, i int) []byte) []byte {
+	b := []byte{'{'}
 	for i := range n {
 		if i > 0 {
-			b.WriteString(",")
+			b = append(b, ',')
 		}
-		fmt.Fprintf(&b, `"member_%d":%d`, i, i)
+		b = member(b, i)
 	}
-	b.WriteString("}")
-	return []byte(b.String())
+	return append(b, '}')
 }
 
 // User returns a realistic stored user document of about 2 KB and a PATCH
@@ -90,33 +86,16 @@ func User() (user, body []byte) {
 // root members ("k0000001":1, 13 bytes each: 80,000 at 1 MiB) and the same
 // kind of patch: the shape with the most root members per byte.
 func Tiny(size int) (stored, patch []byte) {
-	n := max(4, size/13)
-	b := make([]byte, 0, size+16)
-	b = append(b, '{')
-	for i := range n {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = fmt.Appendf(b, `"k%07d":%d`, i, i%10)
-	}
-	return append(b, '}'), patchFor("k%07d")
+	stored = objectOf(max(4, size/13), func(b []byte, i int) []byte { return fmt.Appendf(b, `"k%07d":%d`, i, i%10) })
+	return stored, patchFor("k%07d")
 }
 
 // BigBody returns a stored metadata object of about 1 KiB and a body of
 // about size bytes whose root members (about 24 bytes each) are all new:
 // the whole body is appended, and its name table is the largest there is.
 func BigBody(size int) (stored, body []byte) {
-	stored = object(6, 1<<10, 0)
-	n := max(4, size/24)
-	b := make([]byte, 0, size+32)
-	b = append(b, '{')
-	for i := range n {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = fmt.Appendf(b, `"new_%07d":"v%07d"`, i, i)
-	}
-	return stored, append(b, '}')
+	body = objectOf(max(4, size/24), func(b []byte, i int) []byte { return fmt.Appendf(b, `"new_%07d":"v%07d"`, i, i) })
+	return object(6, 1<<10, 0), body
 }
 
 // Unicode returns a metadata object of about size bytes whose names and
@@ -124,35 +103,20 @@ func BigBody(size int) (stored, body []byte) {
 // a patch of the same kind of text.
 func Unicode(size int) (stored, patch []byte) {
 	const text = `東京都渋谷区神南一丁目😀 データベース設定🎉 사용자 환경 설정 Ελληνικά`
-	n := max(4, size/(len(text)+40))
-	var b strings.Builder
-	b.WriteString("{")
-	for i := range n {
-		if i > 0 {
-			b.WriteString(",")
-		}
-		fmt.Fprintf(&b, `"名前_%d😀":{"値":"%s","数":%d}`, i, text, i)
-	}
-	b.WriteString("}")
-	patch = fmt.Appendf(nil, `{"名前_1😀":{"値":"置換された値🎉"},"名前_2😀":"新しい","名前_0😀":null,"追加🚀":{"新":true}}`)
-	return []byte(b.String()), patch
+	stored = objectOf(max(4, size/(len(text)+40)), func(b []byte, i int) []byte {
+		return fmt.Appendf(b, `"名前_%d😀":{"値":"%s","数":%d}`, i, text, i)
+	})
+	return stored, []byte(`{"名前_1😀":{"値":"置換された値🎉"},"名前_2😀":"新しい","名前_0😀":null,"追加🚀":{"新":true}}`)
 }
 
 // Escapes returns a metadata object of about size bytes whose strings are
 // full of escape sequences, and a patch of the same kind.
 func Escapes(size int) (stored, patch []byte) {
 	const text = `line\nbreak \"quoted\" caf\u00e9 \ud83d\ude00 tab\there back\\slash \/path\/to \u2028`
-	n := max(4, size/(len(text)+30))
-	var b strings.Builder
-	b.WriteString("{")
-	for i := range n {
-		if i > 0 {
-			b.WriteString(",")
-		}
-		fmt.Fprintf(&b, `"esc\u0061ped_%d":"%s"`, i, text)
-	}
-	b.WriteString("}")
-	return []byte(b.String()), patchFor(`esc\u0061ped_%d`)
+	stored = objectOf(max(4, size/(len(text)+30)), func(b []byte, i int) []byte {
+		return fmt.Appendf(b, `"esc\u0061ped_%d":"%s"`, i, text)
+	})
+	return stored, patchFor(`esc\u0061ped_%d`)
 }
 
 // Deep returns a metadata object of about size bytes whose root members
@@ -175,17 +139,9 @@ func Deep(size, depth int) (stored, patch []byte) {
 			v.WriteString(`]`)
 		}
 	}
-	n := max(4, size/(v.Len()+16))
-	var b strings.Builder
-	b.WriteString("{")
-	for i := range n {
-		if i > 0 {
-			b.WriteString(",")
-		}
-		fmt.Fprintf(&b, `"deep_%d":%s`, i, v.String())
-	}
-	b.WriteString("}")
-	return []byte(b.String()), patchFor("deep_%d")
+	value := v.String()
+	stored = objectOf(max(4, size/(len(value)+16)), func(b []byte, i int) []byte { return fmt.Appendf(b, `"deep_%d":%s`, i, value) })
+	return stored, patchFor("deep_%d")
 }
 
 // Shapes are the documents on which Merge must stay within 2× the floor,
