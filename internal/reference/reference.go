@@ -285,26 +285,12 @@ func mergeInto(stored *member, patch []member) ([]member, error) {
 	return merge(base, patch), nil
 }
 
-// merge is the package doc's "Merging", rules 3 and 5, for a non-empty patch.
+// merge is the package doc's "Merging", rules 3 and 5, for a non-empty
+// patch: apply, where a null deletes and any other value replaces.
 func merge(stored, patch []member) []member {
-	var out []member
-	used := make([]bool, len(patch))
-	for _, s := range stored {
-		i := find(patch, s.key)
-		if i < 0 {
-			out = append(out, s)
-			continue
-		}
-		used[i] = true
-		if !isNull(patch[i].value) {
-			out = append(out, member{s.key, s.name, patch[i].value})
-		}
-	}
-	for i, p := range patch {
-		if !used[i] && !isNull(p.value) {
-			out = append(out, p)
-		}
-	}
+	out, _ := apply(stored, patch, func(m member, _ *member) ([]byte, bool, error) {
+		return m.value, !isNull(m.value), nil
+	})
 	return out
 }
 
