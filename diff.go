@@ -62,7 +62,7 @@ func checkMergeBody(before, b []byte) error {
 		return err
 	}
 	t := nameTable{seed: maphash.MakeSeed()}
-	_, _, _, err := parseBody(b, &c, &t)
+	_, _, _, err := parseBody(b, &c, &t, nil)
 	return err
 }
 
@@ -240,9 +240,9 @@ func emptyObject(src []byte, at int) bool {
 type object struct {
 	src     []byte
 	members []member
-	t       *nameTable // more than smallObject members: their names
-	id      uint32     // the offset of its '{' in src: its id in t
-	dup     int        // index of the first member that repeats an earlier name, or -1
+	t       *nameSet // more than smallObject members: their names
+	id      uint32   // the offset of its '{' in src: its id in t
+	dup     int      // index of the first member that repeats an earlier name, or -1
 }
 
 // smallObject is the most members an object has to be searched in place.
@@ -270,7 +270,7 @@ func (o *object) index(at int) {
 		return
 	}
 	o.id = uint32(at)
-	o.t = &nameTable{seed: maphash.MakeSeed(), body: o.src}
+	o.t = &nameSet{nameTable: nameTable{seed: maphash.MakeSeed(), body: o.src}}
 	o.t.reserve(len(o.members))
 	for k := range o.members {
 		m := &o.members[k]

@@ -19,15 +19,16 @@ func patchDocument(e *rules.Entity, stored, body []byte, create bool, opts []Opt
 	c := newConfig(opts)
 	var t nameTable
 	t.seed = maphash.MakeSeed()
-	root, n, spaced, err := parseBody(body, &c, &t)
+	var arr [16]member
+	var pool [32]member
+	rec := record{depth: 2, root: arr[:], subs: pool[:]}
+	root, n, spaced, err := parseBody(body, &c, &t, &rec)
 	if err != nil {
 		return nil, err
 	}
-	var arr [16]member
-	ps := patchObject{obj: uint32(root), members: collect(body, root, memberSlice(arr[:0], n))}
-	var pool [32]member
-	subs, err := checkEntity(e, &c, body, root, ps.members, pool[:0], create)
-	if err != nil {
+	members, subs := rec.members(body, root, n)
+	ps := patchObject{obj: uint32(root), members: members}
+	if err := checkEntity(e, &c, body, root, ps.members, subs, create); err != nil {
 		return nil, err
 	}
 	if create && (len(e.Lead) > 0 || len(e.Defaults) > 0) {
@@ -57,19 +58,19 @@ func patchDocument(e *rules.Entity, stored, body []byte, create bool, opts []Opt
 // checkEntity checks the members of a body's root object (body[...] are
 // offsets into body) against the entity's rules, in the order of the
 // package doc's "Errors": scopes, then per-property rules in body order,
-// then what the body as a whole must have. It marks each member's action
-// and appends the members of its metadata objects to subs.
+// then what the body as a whole must have. It marks each member's action.
+// subs holds the members of the members' object values (record).
 //
 // root is the offset of the body's object in body: a rule of the whole
 // body points there.
-func checkEntity(e *rules.Entity, c *config, body []byte, root int, members, subs []member, create bool) ([]member, error) {
+func checkEntity(e *rules.Entity, c *config, body []byte, root int, members, subs []member, create bool) error {
 	// whole is the 400 of a rule of the whole body.
 	whole := func(detail string) error { return newError(ErrInvalidValue, pathAt(body, root), detail) }
 	if err := checkScopes(e, c, body, members, create); err != nil {
-		return nil, err
+		return err
 	}
 	if !create && len(members) < e.MinProps {
-		return nil, whole(fmt.Sprintf("Too few properties defined (%d), minimum %d", len(members), e.MinProps))
+		return whole(fmt.Sprintf("Too few properties defined (%d), minimum %d", len(members), e.MinProps))
 	}
 	for k := range members {
 		m := &members[k]
@@ -82,39 +83,38 @@ func checkEntity(e *rules.Entity, c *config, body []byte, root int, members, sub
 			}
 		}
 		if e.Closed && !e.Listed(key) {
-			return nil, unlisted(e, body, members[k:])
+			return unlisted(e, body, members[k:])
 		}
 		p := e.Prop(key)
 		switch p.Kind {
 		case rules.ReadOnly:
 			if !create || !e.SetID || string(key) != e.ID {
-				return nil, bodyError(ErrReadOnly, body, int(m.off), "Property %s is read-only", brief(string(key)))
+				return bodyError(ErrReadOnly, body, int(m.off), "Property %s is read-only", brief(string(key)))
 			}
 		case rules.WriteOnly:
 			m.act = actIgnore
 			if err := checkValue(p, body, m); err != nil {
-				return nil, err
+				return err
 			}
 		case rules.Plain:
 			if err := checkValue(p, body, m); err != nil {
-				return nil, err
+				return err
 			}
 		case rules.Metadata:
-			var err error
-			if subs, err = checkMetadata(p.Meta, body, m, subs); err != nil {
-				return nil, err
+			if err := checkMetadata(p.Meta, body, m, subs); err != nil {
+				return err
 			}
 		}
 	}
 	for _, name := range e.Required {
 		if find(body, members, name) == nil {
-			return nil, whole("Missing required property: " + name)
+			return whole("Missing required property: " + name)
 		}
 	}
 	if len(e.OneOf) > 0 && !slicesAny(e.OneOf, func(name string) bool { return find(body, members, name) != nil }) {
-		return nil, whole("Missing required property: " + orList(e.OneOf))
+		return whole("Missing required property: " + orList(e.OneOf))
 	}
-	return subs, nil
+	return nil
 }
 
 // find returns the member named name that a create stores (not a null
@@ -249,9 +249,9 @@ func collectElements(v []byte) []int {
 // checkMetadata checks a metadata property m of kind id: its value must be
 // an object (or a null its kind accepts), and what it writes must follow
 // the kind's name and value rules, in body order; a root null only deletes
-// and is exempt. It sets m's action and appends the object's members to
-// subs.
-func checkMetadata(id rules.MetaID, body []byte, m *member, subs []member) ([]member, error) {
+// and is exempt. It sets m's action; subs[m.lo:m.hi] are the object's
+// members.
+func checkMetadata(id rules.MetaID, body []byte, m *member, subs []member) error {
 	k := id.Rules()
 	m.meta = id
 	m.act = actMerge
@@ -261,24 +261,20 @@ func checkMetadata(id rules.MetaID, body []byte, m *member, subs []member) ([]me
 	val := m.valueIn(body)
 	switch {
 	case isNull(val) && k.Null == rules.NullRemoves:
-		m.lo, m.hi = int32(len(subs)), int32(len(subs))
-		return subs, nil
+		return nil
 	case isNull(val) && k.Null == rules.NullInvalid:
-		return nil, bodyError(ErrInvalidValue, body, int(m.voff), "Expected type object but found type null")
+		return bodyError(ErrInvalidValue, body, int(m.voff), "Expected type object but found type null")
 	case val[0] != '{' && k.NotObjectMessage != "":
-		return nil, rawError(ErrNotObject, pathAt(body, int(m.voff)), k.NotObjectMessage)
+		return rawError(ErrNotObject, pathAt(body, int(m.voff)), k.NotObjectMessage)
 	case val[0] != '{':
-		return nil, bodyError(ErrNotObject, body, int(m.voff), "Expected type object but found type %s", typeName(val))
+		return bodyError(ErrNotObject, body, int(m.voff), "Expected type object but found type %s", typeName(val))
 	}
-	lo := len(subs)
-	subs = collect(body, int(m.voff), subs)
-	m.lo, m.hi = int32(lo), int32(len(subs))
-	for i := lo; i < len(subs); i++ {
+	for i := m.lo; i < m.hi; i++ {
 		if err := checkMetaMember(k, body, &subs[i]); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return subs, nil
+	return nil
 }
 
 // checkMetaMember applies a metadata kind's name and value rules to one

@@ -74,8 +74,9 @@ func CheckImport(file []byte, opts ...Option) error {
 		if file[i] != '{' {
 			return bodyError(ErrNotObject, file, i, "Expected type object but found type %s", typeName(file[i:]))
 		}
-		members = collect(file, i, members[:0])
-		if subs, err = checkEntity(rules.Import, &c, file, i, members, subs[:0], true); err != nil {
+		rec := record{depth: 2, root: members[:0], subs: subs[:0], full: true}
+		members, subs = rec.members(file, i, 0)
+		if err = checkEntity(rules.Import, &c, file, i, members, subs, true); err != nil {
 			return err
 		}
 		for _, name := range [...]string{"email", "user_id"} {

@@ -25,19 +25,19 @@ func Merge(stored, patch []byte, opts ...Option) ([]byte, error) {
 	c := newConfig(opts)
 	var t nameTable
 	t.seed = maphash.MakeSeed()
-	root, n, spaced, err := parseBody(patch, &c, &t)
+	var arr [16]member
+	rec := record{depth: 1, root: arr[:]}
+	root, n, spaced, err := parseBody(patch, &c, &t, &rec)
 	if err != nil {
 		return nil, err
 	}
-	var arr [16]member
-	ps := patchObject{obj: uint32(root), root: true}
+	ps := patchObject{obj: uint32(root), root: true, n: n}
 	if n > len(ps.hashes) && t.list.sorted > 0 && t.list.n == n {
 		// A large body: its root's members are found through the body
 		// scanner's name list and copied from the body, not collected.
-		ps.listed, ps.n = true, n
+		ps.listed = true
 	} else {
-		ps.members = collect(patch, root, memberSlice(arr[:0], n))
-		ps.n = len(ps.members)
+		ps.members, _ = rec.members(patch, root, n)
 	}
 	mg, at, err := openStored(stored, &t, spaced, nil)
 	if err != nil {
@@ -92,14 +92,16 @@ func spareWords(b []byte) []uint64 {
 // parseBody validates an untrusted body completely (size, syntax, UTF-8,
 // duplicate names at any depth, depth), requires an object at its root, and
 // returns the offset of that object, its number of members, and whether the
-// body has white space to strip when its values are copied.
-func parseBody(body []byte, c *config, t *nameTable) (root, members int, spaced bool, err error) {
+// body has white space to strip when its values are copied. Unless rec is
+// nil, it records the members of the root object (and at depth 2 those of
+// their object values) there, as far as rec has room (see record.members).
+func parseBody(body []byte, c *config, t *nameTable, rec *record) (root, members int, spaced bool, err error) {
 	if len(body) > c.maxBytes {
 		return 0, 0, false, tooLarge(c.maxBytes, "Payload content length")
 	}
 	t.body = body
 	s := scanner{src: body, body: true, maxDepth: c.maxDepth, names: t}
-	start, _, err := s.document()
+	start, _, err := s.documentInto(rec)
 	if err != nil {
 		return 0, 0, false, err
 	}

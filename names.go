@@ -318,20 +318,47 @@ func (idx *memberIndex) build(t *nameTable, p *patchObject) {
 	}
 }
 
-// A nameTable is an open-addressing hash set of member names, keyed by the
-// object they belong to and compared decoded: Diff indexes its objects with
-// it. It also holds the hash seed of a call, and a body scanner's list of
-// the names of its open objects (list). Its first slots live inline, so a
-// call with a few hundred names allocates nothing for it.
+// A nameTable is what a call's scanners and walk share about names: the
+// hash seed of the call, its two inputs, and a body scanner's list of the
+// names of its open objects (list), with where each open object's names
+// start in it. It is a local of the call, zeroed once per call.
 type nameTable struct {
 	seed   maphash.Seed
 	k0, k1 uint64 // shortHash's keys, from seed
-	n      int
-	big    []slot
-	small  [512]slot
 	body   []byte
 	stored []byte
 	list   nameList // a body scanner's names of the open objects
+	starts [128]uint32
+	more   []uint32 // starts past the first 128 levels
+}
+
+// setStart records that the names of the container open at depth d (an
+// object's; an array's is never read) start at list[base].
+func (t *nameTable) setStart(d int, base uint32) {
+	if d < len(t.starts) {
+		t.starts[d] = base
+		return
+	}
+	t.more = append(t.more[:d-len(t.starts)], base)
+}
+
+// start returns where the names of the object open at depth d start.
+func (t *nameTable) start(d int) uint32 {
+	if d < len(t.starts) {
+		return t.starts[d]
+	}
+	return t.more[d-len(t.starts)]
+}
+
+// A nameSet is an open-addressing hash set of member names, keyed by the
+// object they belong to and compared decoded: Diff indexes its large
+// objects with it. Its first slots live inline, so a set of a few hundred
+// names is one allocation.
+type nameSet struct {
+	nameTable // the hash, and the input the names are in
+	n         int
+	big       []slot
+	small     [512]slot
 }
 
 // A slot records the name that starts at src[start&^escBit] (after its
@@ -341,7 +368,7 @@ type slot struct{ hash, obj, start uint32 }
 
 const escBit = 1 << 31
 
-func (t *nameTable) slots() []slot {
+func (t *nameSet) slots() []slot {
 	if t.big != nil {
 		return t.big
 	}
@@ -420,7 +447,7 @@ func slotHash(h uint64, obj uint32) uint32 {
 	return (uint32(h) ^ uint32(h>>32) ^ obj*0x9E3779B1) | 1
 }
 
-func (t *nameTable) raw(e *slot) []byte {
+func (t *nameSet) raw(e *slot) []byte {
 	src := t.body
 	if e.obj&storedTag != 0 {
 		src = t.stored
@@ -433,7 +460,7 @@ func (t *nameTable) raw(e *slot) []byte {
 // insert records the name src[start:end] of object obj (src is the body, or
 // the stored document when obj carries storedTag) and reports false, adding
 // nothing, when the object already has a member of that name.
-func (t *nameTable) insert(h uint64, obj uint32, start, end int, esc bool) bool {
+func (t *nameSet) insert(h uint64, obj uint32, start, end int, esc bool) bool {
 	if t.full() {
 		// Estimate the names left from the bytes per name so far, so that
 		// a large body grows its table once or twice, not by doublings.
@@ -459,7 +486,7 @@ func (t *nameTable) insert(h uint64, obj uint32, start, end int, esc bool) bool 
 
 // lookup returns the offset in the body of the name of object obj that
 // equals raw, or -1.
-func (t *nameTable) lookup(h uint64, obj uint32, raw []byte, esc bool) int {
+func (t *nameSet) lookup(h uint64, obj uint32, raw []byte, esc bool) int {
 	e, found := t.probe(slotHash(h, obj), obj, raw, esc)
 	if !found {
 		return -1
@@ -469,7 +496,7 @@ func (t *nameTable) lookup(h uint64, obj uint32, raw []byte, esc bool) int {
 
 // probe returns the slot of object obj's name that equals raw (hashed as
 // hv by slotHash) and true, or the empty slot where it would go and false.
-func (t *nameTable) probe(hv, obj uint32, raw []byte, esc bool) (*slot, bool) {
+func (t *nameSet) probe(hv, obj uint32, raw []byte, esc bool) (*slot, bool) {
 	sl := t.slots()
 	mask := uint32(len(sl) - 1)
 	for k := hv & mask; ; k = (k + 1) & mask {
@@ -484,11 +511,11 @@ func (t *nameTable) probe(hv, obj uint32, raw []byte, esc bool) (*slot, bool) {
 }
 
 // full reports whether the next insert would grow the table.
-func (t *nameTable) full() bool { return 2*(t.n+1) > len(t.slots()) }
+func (t *nameSet) full() bool { return 2*(t.n+1) > len(t.slots()) }
 
 // reserve makes room for n more names at once, so that a walk that can
 // estimate how many names are left grows the table once, not by doublings.
-func (t *nameTable) reserve(n int) {
+func (t *nameSet) reserve(n int) {
 	size := len(t.slots())
 	for size < 2*(t.n+n) {
 		size *= 2
@@ -498,7 +525,7 @@ func (t *nameTable) reserve(n int) {
 
 // grow replaces the table by one of at least size slots (and at least
 // twice the current size).
-func (t *nameTable) grow(size int) {
+func (t *nameSet) grow(size int) {
 	old := t.slots()
 	sl := make([]slot, max(size, 2*len(old)))
 	mask := uint32(len(sl) - 1)

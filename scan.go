@@ -36,13 +36,18 @@ type scanner struct {
 
 // value scans the value that starts at src[i] (no leading white space) and
 // returns the offset just past it.
-func (s *scanner) value(i int) (int, error) {
+func (s *scanner) value(i int) (int, error) { return s.valueInto(i, nil) }
+
+// valueInto is value, recording members in rec unless it is nil. The
+// record is a parameter, not a field of the scanner: the scanner's
+// fields escape to the heap with what they point to, and the record points
+// to its caller's buffers.
+func (s *scanner) valueInto(i int, rec *record) (int, error) {
 	if i < len(s.src) && s.src[i] != '{' && s.src[i] != '[' {
 		return s.scalar(i)
 	}
-	var open stack // open containers; in a body, where each object's names start in its name list
-	open.ids = s.body
-	end, err := s.walk(i, &open)
+	var open stack // open containers
+	end, err := s.walk(i, &open, rec)
 	if err != nil && s.body {
 		// The names of the objects still open all come before the
 		// problem: a repeat among them is the first problem.
@@ -76,18 +81,17 @@ func (s *scanner) scalar(i int) (int, error) {
 func (s *scanner) openRepeat(open *stack) int {
 	l := &s.names.list
 	for d := range open.n {
-		obj, base := open.at(d)
-		if !obj {
+		if !open.isObject(d) {
 			continue
 		}
 		end := l.n
 		for e := d + 1; e < open.n; e++ {
-			if o, b := open.at(e); o {
-				end = int(b)
+			if open.isObject(e) {
+				end = int(s.names.start(e))
 				break
 			}
 		}
-		if off := l.repeatIn(s.src, int(base), end); off >= 0 {
+		if off := l.repeatIn(s.src, int(s.names.start(d)), end); off >= 0 {
 			return off
 		}
 	}
@@ -98,10 +102,15 @@ func (s *scanner) openRepeat(open *stack) int {
 // whether the innermost open container is an object, so that the loop
 // after each value reads the stack only when a container closes. An
 // object member's name is scanned inline at the top of the loop (member
-// set), not by a call per member.
-func (s *scanner) walk(i int, open *stack) (int, error) {
+// set), not by a call per member. It records the members of objects up
+// to rec's depth in rec, until rec has no room left (rec.full).
+func (s *scanner) walk(i int, open *stack, rec *record) (int, error) {
 	src := s.src
 	var err error
+	recDepth := 0 // record the members of objects this deep at most (1: the root)
+	if rec != nil {
+		recDepth = rec.depth
+	}
 	obj := false    // the innermost open container is an object
 	member := false // an object member starts at i: its name first
 next:
@@ -138,7 +147,11 @@ next:
 			if j >= len(src) || src[j] != ':' {
 				return j, s.syntax(j, `expected ":" after member name`)
 			}
-			i = s.ws(j + 1)
+			j = s.ws(j + 1)
+			if open.n <= recDepth && !rec.name(open.n, i, end, j, esc) {
+				recDepth, rec.full = 0, true
+			}
+			i = j
 		}
 		if i >= len(src) {
 			return i, s.syntax(i, "unexpected end of input")
@@ -153,12 +166,11 @@ next:
 				i = j + 1
 				break
 			}
-			var base uint32
-			if s.body {
-				base = uint32(s.names.list.n)
-			}
 			obj = c == '{'
-			open.push(obj, base)
+			if s.body {
+				s.names.setStart(open.n, uint32(s.names.list.n))
+			}
+			open.push(obj)
 			if !obj {
 				i = j
 				continue next
@@ -208,6 +220,9 @@ next:
 		}
 		// A value ended at i: close containers until the next value starts.
 		for open.n > 0 {
+			if obj && open.n <= recDepth {
+				rec.end(open.n, i)
+			}
 			i = s.ws(i)
 			if i >= len(src) {
 				return i, s.syntax(i, "unexpected end of input")
@@ -227,12 +242,12 @@ next:
 					// Check the object's names for a repeat, and forget them;
 					// the root's stay, sorted by hash: they index the patch
 					// object (patchObject.find).
-					_, id := open.top()
-					if s.names.list.repeatIn(src, int(id), s.names.list.n) >= 0 {
+					base := int(s.names.start(open.n - 1))
+					if s.names.list.repeatIn(src, base, s.names.list.n) >= 0 {
 						return i, errRepeat
 					}
 					if open.n > 1 {
-						s.names.list.truncate(int(id))
+						s.names.list.truncate(base)
 					}
 				}
 				obj = open.pop()
@@ -248,6 +263,75 @@ next:
 		}
 		return i, nil
 	}
+}
+
+// A record is where a body scanner writes down, as it validates the body,
+// the members of its root object and of the objects that are their
+// values, as collect would find them: the walk that applies the body then
+// needs no second pass over its values. It has the room its buffers have;
+// when that runs out, the scanner stops recording (full), and members
+// collects them instead. It writes into its buffers by index, never by
+// append through a pointer, which would move them to the heap.
+type record struct {
+	depth        int      // 1: the root's members; 2: theirs too
+	root, subs   []member // buffers, for the root's members and (depth 2) their values' members
+	nroot, nsubs int      // members recorded in each
+	full         bool     // the scanner ran out of room
+}
+
+// name records a member of an object at depth d (1: the root) and reports
+// false when there is no room for it.
+func (r *record) name(d, off, nameEnd, voff int, esc bool) bool {
+	m := member{off: int32(off), nameEnd: int32(nameEnd), voff: int32(voff), esc: esc}
+	if d == 1 {
+		if r.nroot == len(r.root) {
+			return false
+		}
+		m.lo, m.hi = int32(r.nsubs), int32(r.nsubs)
+		r.root[r.nroot] = m
+		r.nroot++
+		return true
+	}
+	if r.nsubs == len(r.subs) {
+		return false
+	}
+	r.subs[r.nsubs] = m
+	r.nsubs++
+	return true
+}
+
+// end records the end of the value of the last member named at depth d.
+func (r *record) end(d, at int) {
+	if d == 1 {
+		m := &r.root[r.nroot-1]
+		m.valueEnd, m.hi = int32(at), int32(r.nsubs)
+		return
+	}
+	r.subs[r.nsubs-1].valueEnd = int32(at)
+}
+
+// members returns the members of the valid body object at body[open], of
+// n members, and at depth 2 those of their object values (root[k].lo to
+// root[k].hi in subs): those the scanner recorded or, when it ran out of
+// room, collected now.
+func (r *record) members(body []byte, open, n int) (root, subs []member) {
+	if !r.full {
+		return r.root[:r.nroot], r.subs[:r.nsubs]
+	}
+	root = collect(body, open, memberSlice(r.root[:0], n))
+	if r.depth < 2 {
+		return root, nil
+	}
+	subs = r.subs[:0]
+	for k := range root {
+		m := &root[k]
+		m.lo = int32(len(subs))
+		if body[m.voff] == '{' {
+			subs = collect(body, int(m.voff), subs)
+		}
+		m.hi = int32(len(subs))
+	}
+	return root, subs
 }
 
 // errRepeat stands for a repeated name until value finds the first one.
@@ -571,9 +655,13 @@ func absent(src []byte) (int, bool) {
 
 // document scans a whole input that must be one value and nothing but white
 // space around it, and returns the offsets of that value.
-func (s *scanner) document() (start, end int, err error) {
+func (s *scanner) document() (start, end int, err error) { return s.documentInto(nil) }
+
+// documentInto is document, recording members in rec unless it is nil
+// (see valueInto).
+func (s *scanner) documentInto(rec *record) (start, end int, err error) {
 	start = s.ws(0)
-	if end, err = s.value(start); err != nil {
+	if end, err = s.valueInto(start, rec); err != nil {
 		return start, end, err
 	}
 	if k := s.ws(end); k != len(s.src) {
@@ -596,9 +684,8 @@ func (s *scanner) fail(kind error, off int, format string, args ...any) error {
 	return storedError(s.src, off, format, args...)
 }
 
-// A stack of open containers: the kind of each level (object or array),
-// and for a body scanner the id of each open object. The first 1,024
-// levels (128 with ids) live inline, so scanning a stored document of any
+// A stack of open containers: the kind of each level (object or array).
+// The first 1,024 levels live inline, so scanning a stored document of any
 // usual depth, or a body within the default depth, allocates nothing; it
 // is a local of value, since a growing slice inside the scanner would
 // make all the scanner points to escape to the heap. The first 128
@@ -606,32 +693,22 @@ func (s *scanner) fail(kind error, off int, format string, args ...any) error {
 // read-modify-write of a word that the next push reads again (a chain
 // through memory on deep documents); the others a bit each, so that the
 // stack, zeroed on every call of value (once per stored member in a
-// merge), stays small, and a hostile stored document of millions of
-// levels takes an eighth of its size.
+// merge), stays small (a body scanner keeps where each open object's
+// names start in its nameTable, zeroed once per call), and a hostile
+// stored document of millions of levels takes an eighth of its size.
 type stack struct {
-	n      int
-	ids    bool        // record object ids
-	near   [128]bool   // level d < 128 is an object
-	far    [14]uint64  // levels 128 to 1,023: bit d%64 of word d/64, d = level-128
-	more   []uint64    // the words past far
-	small  [128]uint32 // object ids
-	bigIDs []uint32
+	n    int
+	near [128]bool  // level d < 128 is an object
+	far  [14]uint64 // levels 128 to 1,023: bit d%64 of word d/64, d = level-128
+	more []uint64   // the words past far
 }
 
-// push opens a container, an object (obj) or an array, with id its id
-// when the stack records ids.
-func (s *stack) push(obj bool, id uint32) {
+// push opens a container, an object (obj) or an array.
+func (s *stack) push(obj bool) {
 	if s.n < len(s.near) {
 		s.near[s.n] = obj
 	} else {
 		s.pushFar(obj)
-	}
-	if s.ids {
-		if s.n < len(s.small) {
-			s.small[s.n] = id
-		} else {
-			s.bigIDs = append(s.bigIDs[:s.n-len(s.small)], id)
-		}
 	}
 	s.n++
 }
@@ -667,28 +744,11 @@ func (s *stack) isObject(d int) bool {
 	return *s.word(d >> 6)&(1<<(d&63)) != 0
 }
 
-// top returns whether the innermost open container is an object, and its
-// id (0 without ids).
-func (s *stack) top() (obj bool, id uint32) { return s.at(s.n - 1) }
-
 // pop closes the innermost open container and returns whether the one
 // now innermost is an object (false when none is open).
 func (s *stack) pop() bool {
 	s.n--
 	return s.n > 0 && s.isObject(s.n-1)
-}
-
-// at returns level d as top does.
-func (s *stack) at(d int) (obj bool, id uint32) {
-	obj = s.isObject(d)
-	if s.ids {
-		if d < len(s.small) {
-			id = s.small[d]
-		} else {
-			id = s.bigIDs[d-len(s.small)]
-		}
-	}
-	return obj, id
 }
 
 // sameName reports whether two names (raw, between quotes) decode to the

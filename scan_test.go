@@ -3,8 +3,12 @@ package metapatch
 import (
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"hash/maphash"
 	"math/bits"
+	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -267,5 +271,134 @@ func TestDeepStack(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestDeepBodyRepeats checks duplicate detection in bodies nested past the
+// 128 levels whose name-list starts the nameTable keeps inline: a repeat in
+// an object at each depth, found when the object closes, after deeper
+// objects and arrays closed, and found while they are all still open (a
+// body cut short: the error path); the neighbour case, the same body with
+// distinct names, passes (or fails on its syntax only).
+func TestDeepBodyRepeats(t *testing.T) {
+	for _, depth := range []int{2, 127, 128, 129, 130, 200, 700} {
+		for _, at := range []int{0, depth / 2, 126, 127, 128, 129, depth - 1} {
+			if at >= depth {
+				continue
+			}
+			for _, second := range []string{"a", "b"} {
+				// Objects and arrays alternate past depth 100; the object at
+				// depth at is {"a":1,"<second>":<the nested value>}.
+				var b strings.Builder
+				kinds := make([]bool, depth) // object?
+				for d := range depth {
+					kinds[d] = d < 100 || d%2 == 0 || d == at
+					switch {
+					case d == at:
+						b.WriteString(`{"a":1,"` + second + `":`)
+					case kinds[d]:
+						b.WriteString(`{"a":`)
+					default:
+						b.WriteString(`[`)
+					}
+				}
+				b.WriteString(`1`)
+				cut := b.Len()
+				for d := depth - 1; d >= 0; d-- {
+					if kinds[d] {
+						b.WriteString(`}`)
+					} else {
+						b.WriteString(`]`)
+					}
+				}
+				body := []byte(b.String())
+				want := strings.Builder{} // the pointer to the repeat
+				for d := 1; d <= at; d++ {
+					if kinds[d-1] {
+						want.WriteString("/a")
+					} else {
+						want.WriteString("/0")
+					}
+				}
+				want.WriteString("/a")
+				for _, in := range [][]byte{body, body[:cut]} {
+					_, err := Merge(nil, in, WithMaxDepth(1000))
+					if second == "b" {
+						if (err == nil) != (len(in) == len(body)) || errors.Is(err, ErrDuplicateKey) {
+							t.Fatalf("depth %d, distinct names at %d, %d bytes: %v", depth, at, len(in), err)
+						}
+						continue
+					}
+					var e *Error
+					if !errors.As(err, &e) || !errors.Is(err, ErrDuplicateKey) {
+						t.Fatalf("depth %d, repeat at %d, %d bytes: %v, want ErrDuplicateKey", depth, at, len(in), err)
+					}
+					if e.Pointer != want.String() {
+						t.Fatalf("depth %d, repeat at %d: pointer %.60s…, want %.60s…", depth, at, e.Pointer, want.String())
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestRecordMatchesCollect checks that what a body scanner records is what
+// collect finds, for every golden body that is a valid object: the root's
+// members and, at depth 2, their object values' members, with each root
+// member's lo and hi. Every room from none to enough is tried, so that
+// the scanner runs out at every member and members collects instead.
+func TestRecordMatchesCollect(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*/*/*.json")
+	tried := 0
+	for _, f := range files {
+		body, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := newConfig(nil)
+		var tab nameTable
+		tab.seed = maphash.MakeSeed()
+		open, n, _, err := parseBody(body, &c, &tab, nil)
+		if err != nil {
+			continue
+		}
+		// What collect finds.
+		var wantSubs []member
+		wantRoot := collect(body, open, nil)
+		for k := range wantRoot {
+			m := &wantRoot[k]
+			m.lo = int32(len(wantSubs))
+			if body[m.voff] == '{' {
+				wantSubs = collect(body, int(m.voff), wantSubs)
+			}
+			m.hi = int32(len(wantSubs))
+		}
+		for room := range len(wantRoot) + len(wantSubs) + 2 {
+			for _, depth := range []int{1, 2} {
+				rec := record{depth: depth, root: make([]member, min(room, n)), subs: make([]member, room)}
+				var tab nameTable
+				tab.seed = maphash.MakeSeed()
+				if _, _, _, err := parseBody(body, &c, &tab, &rec); err != nil {
+					t.Fatalf("%s: %v", f, err)
+				}
+				root, subs := rec.members(body, open, n)
+				if rec.full != (len(wantRoot) > min(room, n) || depth == 2 && len(wantSubs) > room) {
+					t.Errorf("%s, room %d, depth %d: full is %v", f, room, depth, rec.full)
+				}
+				if depth == 1 {
+					for k := range root {
+						root[k].lo, root[k].hi = wantRoot[k].lo, wantRoot[k].hi
+					}
+					subs = wantSubs
+				}
+				if !slices.Equal(root, wantRoot) || !slices.Equal(subs, wantSubs) && len(subs)+len(wantSubs) > 0 {
+					t.Fatalf("%s, room %d, depth %d:\nroot %v\nwant %v\nsubs %v\nwant %v", f, room, depth, root, wantRoot, subs, wantSubs)
+				}
+				tried++
+			}
+		}
+	}
+	if tried < 1000 {
+		t.Fatalf("only %d records tried", tried)
 	}
 }
