@@ -156,8 +156,9 @@ func (l *nameList) truncate(base int) {
 
 // firstRepeatFrom returns the offset in src of the first name recorded
 // since base that repeats an earlier one since base, or -1, and forgets
-// the names since base. tmp is scratch space for sorting them, used if it
-// is long enough; else the list makes room after its names.
+// the names since base. tmp is scratch space, used if it is long enough:
+// for sieving many names (sieve), then for sorting those that may repeat;
+// else the list makes room after its names.
 func (l *nameList) firstRepeatFrom(src []byte, base int, tmp []uint64) int {
 	if l.n <= base {
 		return -1
@@ -166,16 +167,72 @@ func (l *nameList) firstRepeatFrom(src []byte, base int, tmp []uint64) int {
 	if l.names == nil {
 		off, _ = firstRepeat(src, l.small[base:l.n], nil)
 	} else {
-		n := l.n - base
-		if len(tmp) < n {
-			l.names = slices.Grow(l.names, n) // room after the names, or a new array
-			tmp = l.names[l.n : l.n+n]
+		keys := l.names[base:l.n]
+		if c, ok := sieve(keys, tmp); ok {
+			if len(tmp) < c && 2*c <= len(keys) {
+				tmp = keys[c : 2*c] // the names sieved out are done with
+			}
+			keys = keys[:c]
 		}
-		off, _ = firstRepeat(src, l.names[base:l.n], tmp[:n])
+		if len(tmp) < len(keys) {
+			l.names = slices.Grow(l.names, len(keys)) // room after the names, or a new array
+			tmp = l.names[l.n : l.n+len(keys)]
+		}
+		off, _ = firstRepeat(src, keys, tmp[:len(keys)])
 		l.names = l.names[:base]
 	}
 	l.n = base
 	return off
+}
+
+// sieveMin is the fewest names that sieve sieves: below it, sorting them
+// all costs little.
+const sieveMin = 1024
+
+// sieve moves to the front of keys, keeping their order, the names that
+// may repeat one another, and returns how many they are; the order of the
+// others is lost. Equal names have equal hashes, so a name that shares no
+// top bits of its hash (about log2(8·len(keys)) of them) with another
+// cannot repeat one: a pass over the keys sets one bit per name in a
+// bitmap of those top bits, and a second bit where the first was set
+// already; a second pass keeps the names whose top bits were set twice,
+// one in eight to sixteen. Sorting those few (firstRepeat) finds the first
+// repeat, if any, as sorting all would: that and the name it repeats were
+// both kept. The two bitmaps (8 to 16 bits a name each: a quarter to half
+// a word a name together) take tmp's first words; when tmp has too few,
+// or keys are fewer than sieveMin, it does nothing and reports false.
+func sieve(keys, tmp []uint64) (int, bool) {
+	b := bits.Len(uint(len(keys))) + 3
+	words := 1 << max(0, b-6)
+	if len(keys) < sieveMin || len(tmp) < 2*words {
+		return 0, false
+	}
+	once, twice := tmp[:words:words], tmp[words:2*words:2*words]
+	clear(once)
+	clear(twice)
+	shift := 64 - b
+	mask := uint64(words - 1)
+	var some uint64
+	for _, k := range keys {
+		h := k >> shift
+		w, bit := h>>6&mask, uint64(1)<<(h&63)
+		seen := once[w] & bit
+		twice[w] |= seen
+		once[w] |= bit
+		some |= seen
+	}
+	if some == 0 {
+		return 0, true
+	}
+	c := 0
+	for _, k := range keys {
+		// Written always, kept when set twice: no branch to mispredict
+		// on the one name in eight to sixteen that is kept.
+		h := k >> shift
+		keys[c] = k
+		c += int(twice[h>>6&mask] >> (h & 63) & 1)
+	}
+	return c, true
 }
 
 // firstRepeat returns the offset of the first name, in document order,

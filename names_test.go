@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"math/bits"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -118,5 +121,60 @@ func TestHashSpellings(t *testing.T) {
 	emoji := strings.Repeat("x", 130) + "😀"
 	if tab.hash([]byte(emoji), false) != tab.hash([]byte(strings.Repeat("x", 130)+`\ud83d\ude00`), true) {
 		t.Error("an emoji and its surrogate pair hash differently past 128 bytes")
+	}
+}
+
+// TestSieve checks sieve against its definition: it keeps, in their order,
+// exactly the keys whose top bits (the ones it uses) equal another key's,
+// so that no name that may repeat is lost; with no shared top bits it keeps
+// none (the neighbour case); with fewer than sieveMin keys or too little
+// scratch space it declines.
+func TestSieve(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	for _, n := range []int{sieveMin - 1, sieveMin, 3000, 80_000} {
+		for _, planted := range []int{0, 1, 50} {
+			keys := make([]uint64, n)
+			for k := range keys {
+				keys[k] = r.Uint64()>>32<<32 | uint64(k)
+			}
+			for range planted { // a name's hash given to a later one
+				a := r.IntN(n - 1)
+				b := a + 1 + r.IntN(n-a-1)
+				keys[b] = keys[a]>>32<<32 | uint64(b)
+			}
+			top := 64 - (bits.Len(uint(n)) + 3)
+			count := map[uint64]int{}
+			for _, k := range keys {
+				count[k>>top]++
+			}
+			var want []uint64
+			for _, k := range keys {
+				if count[k>>top] > 1 {
+					want = append(want, k)
+				}
+			}
+			got := slices.Clone(keys)
+			c, ok := sieve(got, make([]uint64, n/2+1))
+			if n < sieveMin {
+				if ok {
+					t.Errorf("%d keys: sieved, want declined", n)
+				}
+				continue
+			}
+			if !ok || !slices.Equal(got[:c], want) {
+				t.Fatalf("%d keys, %d planted: kept %d (ok %v), want %d", n, planted, c, ok, len(want))
+			}
+			if _, ok := sieve(slices.Clone(keys), make([]uint64, n/64)); ok {
+				t.Errorf("%d keys: sieved with %d words of scratch space", n, n/64)
+			}
+		}
+	}
+	// No shared top bits: nothing kept.
+	keys := make([]uint64, 4096)
+	for k := range keys {
+		keys[k] = uint64(k)<<48 | uint64(k) // 16 top bits, k in them
+	}
+	if c, ok := sieve(keys, make([]uint64, 4096)); !ok || c != 0 {
+		t.Errorf("distinct top bits: kept %d (ok %v)", c, ok)
 	}
 }
