@@ -180,8 +180,9 @@ type patchObject struct {
 	listed  bool      // Merge's large root: members not collected (nil); see findListed
 	n       int       // Merge: how many members the body's root has
 	found   member    // listed: the member findListed found last
-	hashed  bool      // hashes holds the top halves of the names' hashes
+	hashed  bool      // hashes holds the top halves of the names' hashes, and top their top 6 bits
 	hashes  [8]uint32 // objects of at most 8 members
+	top     uint64    // bit b set: a member's hash has b as its top 6 bits
 }
 
 // collect appends the members of the valid object at src[open] to dst.
@@ -214,7 +215,7 @@ func memberSlice(buf []member, n int) []member {
 
 // find returns the member named raw (a name between quotes, hashed as h),
 // or nil. A small object compares the hashes of its names first, computed
-// at the first call; the body's larger root searches the body scanner's
+// at the first call, after a test of one bit (top) that most names fail; the body's larger root searches the body scanner's
 // sorted names (findListed); another large object searches idx, built at
 // the first call.
 func (p *patchObject) find(t *nameTable, h uint64, raw []byte, esc bool, idx *memberIndex) *member {
@@ -224,9 +225,14 @@ func (p *patchObject) find(t *nameTable, h uint64, raw []byte, esc bool, idx *me
 	if len(p.members) <= len(p.hashes) {
 		if !p.hashed {
 			for k := range p.members {
-				p.hashes[k] = uint32(t.hash(p.members[k].raw(t.body), p.members[k].esc) >> 32)
+				h := t.hash(p.members[k].raw(t.body), p.members[k].esc)
+				p.hashes[k] = uint32(h >> 32)
+				p.top |= 1 << (h >> 58)
 			}
 			p.hashed = true
+		}
+		if p.top&(1<<(h>>58)) == 0 {
+			return nil // no member's hash has the same top 6 bits
 		}
 		for k := range p.members {
 			if p.hashes[k] != uint32(h>>32) {
