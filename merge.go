@@ -260,6 +260,11 @@ func (p *patchObject) find(t *nameTable, h uint64, raw []byte, esc bool, idx *me
 	return nil
 }
 
+// mayHave reports whether find may find a member hashed as h: false, for a
+// small object already hashed, for most names (find's test of top), in a
+// call small enough to inline.
+func (p *patchObject) mayHave(h uint64) bool { return !p.hashed || p.top&(1<<(h>>58)) != 0 }
+
 // findListed is find for the body's root object, whose names the body
 // scanner left in its name list, sorted by the top t.list.sorted bits of
 // their hashes: no index to build.
@@ -457,8 +462,11 @@ func (mg *merger) walk(dst []byte, at int, ps *patchObject, nl *nameList, idx *m
 			if i >= len(src) || src[i] != '"' {
 				return nil, 0, 0, 0, mg.st.syntax(i, "expected a member name")
 			}
-			ne, esc, err := mg.st.str(i)
-			if err != nil {
+			// The name: a plain one is scanned here, the others by strFrom.
+			ne, esc := plainRun(src, i+1), false
+			if ne < len(src) && src[ne] == '"' {
+				ne++
+			} else if ne, esc, err = mg.st.strFrom(i, ne); err != nil {
 				return nil, 0, 0, 0, err
 			}
 			name, raw := src[i:ne], src[i+1:ne-1]
@@ -475,13 +483,32 @@ func (mg *merger) walk(dst []byte, at int, ps *patchObject, nl *nameList, idx *m
 				return nil, 0, 0, 0, mg.st.syntax(j, "unexpected end of input")
 			}
 			stored++
-			if m := ps.find(mg.t, h, raw, esc, idx); m == nil || m.act == actIgnore {
+			var m *member
+			if ps.mayHave(h) {
+				m = ps.find(mg.t, h, raw, esc, idx)
+			}
+			if m == nil || m.act == actIgnore {
 				// An untouched member: validated, and copied compact. Runs
 				// of members with nothing to strip are copied in one piece.
+				// The commonest values are checked here, without a call: a
+				// string of up to 16 plain bytes, an integer without sign,
+				// fraction or exponent that does not end the input.
+				ve := -1
+				switch c := src[j]; {
+				case c == '"':
+					if k := plainRun(src, j+1); k < len(src) && src[k] == '"' {
+						ve = k + 1
+					}
+				case '1' <= c && c <= '9':
+					if k := digits(src, j+1); k < len(src) && src[k] != '.' && src[k]|0x20 != 'e' {
+						ve = k
+					}
+				}
 				mg.st.spaced = false
-				ve, err := mg.st.value(j)
-				if err != nil {
-					return nil, 0, 0, 0, err
+				if ve < 0 {
+					if ve, err = mg.st.value(j); err != nil {
+						return nil, 0, 0, 0, err
+					}
 				}
 				switch {
 				case mg.st.spaced || j != ne+1:

@@ -1,6 +1,7 @@
 package metapatch
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -228,6 +229,40 @@ func TestScalars(t *testing.T) {
 				if _, _, err := s.document(); (err == nil) != want {
 					t.Errorf("body %v, %q: err %v, want valid %v", body, doc, err, want)
 				}
+			}
+		}
+	}
+}
+
+// TestWalkScalars checks the merge walk's inline scan of a stored
+// member's name and of its commonest values (a plain string of up to 16
+// bytes, an integer) against encoding/json: each value and each name at
+// the boundaries of those fast paths, where they must hand over to the
+// scanner (a fraction, an exponent, a sign, a leading zero, the end of the
+// input, a 17th byte, an escape, a byte that is not ASCII, a control
+// character), in a stored object that Merge copies. A valid one is copied
+// as it was; an invalid one is refused (the neighbour case).
+func TestWalkScalars(t *testing.T) {
+	values := []string{
+		"0", "1", "9", "10", "123456789012345678901234567890", "-0", "-1", "01", "00", "0.", "0.5", "1.", "1.5",
+		"1.5.5", "1e5", "1E5", "1e+5", "1E-5", "1e", "1x", "1 ", "1\n", "true", "nul", "\"\"",
+	}
+	for n := 14; n <= 18; n++ {
+		plain := strings.Repeat("a", n)
+		for _, end := range []string{``, `\n`, `\u00e9`, `é`, "\x01", `\`, `\"`} {
+			values = append(values, `"`+plain+end+`"`, `"`+end+plain+`"`)
+		}
+	}
+	for _, v := range values {
+		for _, doc := range []string{`{"a":` + v + `}`, `{"a":` + v + `,"b":2}`, `{` + v + `:1,"b":2}`, `{"b":2,` + v + `:1}`, `{"a":` + v} {
+			want := json.Valid([]byte(doc))
+			out, err := Merge([]byte(doc), []byte(`{"c":3}`))
+			if (err == nil) != want {
+				t.Fatalf("%q: %v, want valid %v", doc, err, want)
+			}
+			var compact bytes.Buffer
+			if want && (json.Compact(&compact, []byte(doc)) != nil || string(out) != strings.TrimSuffix(compact.String(), "}")+`,"c":3}`) {
+				t.Fatalf("%q: %s", doc, out)
 			}
 		}
 	}
