@@ -165,7 +165,7 @@ func (l *nameList) firstRepeatFrom(src []byte, base int, tmp []uint64) int {
 	}
 	var off int
 	if l.names == nil {
-		off, _ = firstRepeat(src, l.small[base:l.n], nil)
+		off = firstRepeatSmall(src, l.small[base:l.n])
 	} else {
 		keys := l.names[base:l.n]
 		if c, ok := sieve(keys, tmp); ok {
@@ -183,6 +183,26 @@ func (l *nameList) firstRepeatFrom(src []byte, base int, tmp []uint64) int {
 	}
 	l.n = base
 	return off
+}
+
+// firstRepeatSmall is firstRepeat for a few keys (inlineNames at most),
+// without sorting them: a name whose top 8 hash bits no earlier name had
+// cannot repeat one, and only the others are compared with the names
+// before them.
+func firstRepeatSmall(src []byte, keys []uint64) int {
+	var seen [4]uint64 // bit b: an earlier name's top 8 hash bits are b
+	for j, k := range keys {
+		b := k >> 56
+		if seen[b>>6]&(1<<(b&63)) != 0 {
+			for _, e := range keys[:j] {
+				if e>>32 == k>>32 && sameStoredName(src, int(uint32(e)), int(uint32(k))) {
+					return int(uint32(k))
+				}
+			}
+		}
+		seen[b>>6] |= 1 << (b & 63)
+	}
+	return -1
 }
 
 // sieveMin is the fewest names that sieve sieves: below it, sorting them

@@ -178,3 +178,57 @@ func TestSieve(t *testing.T) {
 		t.Errorf("distinct top bits: kept %d (ok %v)", c, ok)
 	}
 }
+
+// TestFirstRepeatSmall checks firstRepeatSmall against a brute-force
+// search: up to inlineNames names, with hashes chosen so that many share
+// their top 8 bits (the filter passes them on to the comparison), some
+// share the whole top half while the names differ (a collision the name
+// comparison settles), and some names repeat, plainly or escaped. The
+// neighbour case: the rounds without a repeat give -1.
+func TestFirstRepeatSmall(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	none := 0
+	for round := range 3000 {
+		n := 1 + r.IntN(inlineNames)
+		src := []byte("{")
+		var keys []uint64
+		var names []string
+		for k := range n {
+			name := fmt.Sprintf("n%d", k)
+			hash := uint64(r.IntN(4)) << 62 // few top bits: the filter passes many
+			if k > 0 && r.IntN(8) == 0 {
+				// A repeat of an earlier name, escaped half the time.
+				e := r.IntN(k)
+				name = names[e]
+				hash = keys[e] >> 32 << 32
+				if r.IntN(2) == 0 {
+					name = `\u006e` + name[1:]
+				}
+			} else if r.IntN(4) == 0 {
+				hash = uint64(r.IntN(2)) << 62 // a whole-top-half collision, names distinct
+			}
+			names = append(names, name)
+			keys = append(keys, hash>>32<<32|uint64(len(src)+1))
+			src = append(append(append(src, '"'), name...), `":1,`...)
+		}
+		want := -1
+	search:
+		for j := range keys {
+			for i := range j {
+				if decodeString([]byte(names[i])) == decodeString([]byte(names[j])) {
+					want = int(uint32(keys[j]))
+					break search
+				}
+			}
+		}
+		if got := firstRepeatSmall(src, slices.Clone(keys)); got != want {
+			t.Fatalf("round %d, %d names: %d, want %d\n%s", round, n, got, want, src)
+		}
+		if want < 0 {
+			none++
+		}
+	}
+	if none < 300 || none > 2700 {
+		t.Fatalf("%d rounds of 3000 without a repeat: the test lost a case", none)
+	}
+}
