@@ -149,7 +149,10 @@ next:
 			}
 			j = s.ws(j + 1)
 			if open.n <= recDepth && !rec.name(open.n, i, end, j, esc) {
-				recDepth, rec.full = 0, true
+				rec.full = true
+				if rec.depth < 2 {
+					recDepth = 0 // the root's count is known: stop
+				}
 			}
 			i = j
 		}
@@ -269,60 +272,74 @@ next:
 // the members of its root object and of the objects that are their
 // values, as collect would find them: the walk that applies the body then
 // needs no second pass over its values. It has the room its buffers have;
-// when that runs out, the scanner stops recording (full), and members
-// collects them instead. It writes into its buffers by index, never by
-// append through a pointer, which would move them to the heap.
+// when that runs out (full), members collects them instead, in one
+// allocation: a record of depth 2 goes on counting them for it. It writes
+// into its buffers by index, never by append through a pointer, which
+// would move them to the heap.
 type record struct {
 	depth        int      // 1: the root's members; 2: theirs too
 	root, subs   []member // buffers, for the root's members and (depth 2) their values' members
-	nroot, nsubs int      // members recorded in each
-	full         bool     // the scanner ran out of room
+	nroot, nsubs int      // members met at each depth; recorded while they fit
+	full         bool     // some did not fit
 }
 
 // name records a member of an object at depth d (1: the root) and reports
-// false when there is no room for it.
+// false when there was no room for it.
 func (r *record) name(d, off, nameEnd, voff int, esc bool) bool {
 	m := member{off: int32(off), nameEnd: int32(nameEnd), voff: int32(voff), esc: esc}
+	list, n := r.subs, &r.nsubs
 	if d == 1 {
-		if r.nroot == len(r.root) {
-			return false
-		}
+		list, n = r.root, &r.nroot
 		m.lo, m.hi = int32(r.nsubs), int32(r.nsubs)
-		r.root[r.nroot] = m
-		r.nroot++
-		return true
 	}
-	if r.nsubs == len(r.subs) {
-		return false
+	if *n < len(list) {
+		list[*n] = m
 	}
-	r.subs[r.nsubs] = m
-	r.nsubs++
-	return true
+	*n++
+	return *n <= len(list)
 }
 
 // end records the end of the value of the last member named at depth d.
 func (r *record) end(d, at int) {
 	if d == 1 {
-		m := &r.root[r.nroot-1]
-		m.valueEnd, m.hi = int32(at), int32(r.nsubs)
+		if r.nroot <= len(r.root) {
+			m := &r.root[r.nroot-1]
+			m.valueEnd, m.hi = int32(at), int32(r.nsubs)
+		}
 		return
 	}
-	r.subs[r.nsubs-1].valueEnd = int32(at)
+	if r.nsubs <= len(r.subs) {
+		r.subs[r.nsubs-1].valueEnd = int32(at)
+	}
 }
 
 // members returns the members of the valid body object at body[open], of
 // n members, and at depth 2 those of their object values (root[k].lo to
-// root[k].hi in subs): those the scanner recorded or, when it ran out of
-// room, collected now.
+// root[k].hi in subs): those the scanner recorded or, when some did not
+// fit, collected now, into one allocation for those that did not fit.
 func (r *record) members(body []byte, open, n int) (root, subs []member) {
 	if !r.full {
 		return r.root[:r.nroot], r.subs[:r.nsubs]
 	}
-	root = collect(body, open, memberSlice(r.root[:0], n))
 	if r.depth < 2 {
-		return root, nil
+		return collect(body, open, memberSlice(r.root[:0], n)), nil
 	}
-	subs = r.subs[:0]
+	root, subs = r.root[:0], r.subs[:0]
+	need := 0 // members to allocate room for: all at a depth that did not fit
+	if n > len(r.root) {
+		need += n
+	}
+	if r.nsubs > len(r.subs) {
+		need += r.nsubs
+	}
+	spare := make([]member, need)
+	if n > len(r.root) {
+		root, spare = spare[:0:n], spare[n:]
+	}
+	if r.nsubs > len(r.subs) {
+		subs = spare[:0:r.nsubs]
+	}
+	root = collect(body, open, root)
 	for k := range root {
 		m := &root[k]
 		m.lo = int32(len(subs))

@@ -381,7 +381,8 @@ func TestDeepBodyRepeats(t *testing.T) {
 // collect finds, for every golden body that is a valid object: the root's
 // members and, at depth 2, their object values' members, with each root
 // member's lo and hi. Every room from none to enough is tried, so that
-// the scanner runs out at every member and members collects instead.
+// the scanner runs out at every member and members collects instead, in
+// one allocation.
 func TestRecordMatchesCollect(t *testing.T) {
 	files, _ := filepath.Glob("testdata/*/*/*.json")
 	tried := 0
@@ -419,6 +420,14 @@ func TestRecordMatchesCollect(t *testing.T) {
 				root, subs := rec.members(body, open, n)
 				if rec.full != (len(wantRoot) > min(room, n) || depth == 2 && len(wantSubs) > room) {
 					t.Errorf("%s, room %d, depth %d: full is %v", f, room, depth, rec.full)
+				}
+				// One allocation for what did not fit; none when all did.
+				want := 0.0
+				if rec.full {
+					want = 1
+				}
+				if got := testing.AllocsPerRun(1, func() { rec.members(body, open, n) }); got != want {
+					t.Errorf("%s, room %d, depth %d: %v allocations, want %v", f, room, depth, got, want)
 				}
 				if depth == 1 {
 					for k := range root {
