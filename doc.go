@@ -8,12 +8,13 @@
 // whose array also holds the names of a stored object of many members, 8
 // bytes each, sized from the stored document before the walk (a result
 // from such a document keeps that space alive: bytes.Clone it to keep it
-// long); sorting them borrows the result's spare capacity. A body of more
-// than 64 names adds one allocation for their list; an entity's body of
-// more than 16 root members, or of more than 32 members in its metadata
-// objects, one for those; and a stored object whose first 16 KiB are not
-// like the rest, or a large one whose last members the body touches, may
-// need one more for its names.
+// long); checking them for a repeat (a sieve of their hashes, then a sort
+// of the few that may repeat) borrows the result's spare capacity. A body
+// of more than 64 names adds one allocation for their list; an entity's
+// body of more than 16 root members, or of more than 32 members in the
+// objects that are their values, one for those; and a stored object whose
+// first 16 KiB are not like the rest, or a large one whose last members
+// the body touches, may need one more for its names.
 //
 // This package doc is the specification. Each rule ends with its source:
 // (doc) Auth0 documents it, in its docs pages or its OpenAPI schemas;
