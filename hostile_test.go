@@ -102,8 +102,9 @@ func hostileCases() []hostileCase {
 		{name: "16 MiB body of tiny members", kind: "merge", body: tinyBody(limit), perInput: 5, fixed: 1 << 20, same: true},
 		// The same as a stored document: one allocation, the result and
 		// after it 8 bytes per stored name (namesToHold, a quarter more
-		// than counted in the first 16 KiB; their sort borrows the
-		// result's spare capacity): 1.8 bytes per stored byte.
+		// than counted in the first 16 KiB; the sieve that checks them for
+		// a repeat, and the sort of the few it keeps, borrow the result's
+		// spare capacity): 1.8 bytes per stored byte.
 		{name: "16 MiB stored document of tiny members", kind: "merge", stored: tinyBody(limit), body: []byte(`{"k0000001":2}`), perInput: 5, fixed: 1 << 20},
 		{name: "a 1 MB name", kind: "merge", body: []byte(`{"` + longName + `":1}`), perInput: 2, fixed: 64 << 10, same: true},
 		{name: "a 1 MB name twice", kind: "merge", body: []byte(`{"` + longName + `":1,"` + longName + `":2}`), want: metapatch.ErrDuplicateKey, perInput: 4, fixed: 64 << 10},
@@ -310,6 +311,76 @@ func TestLargeBodiesAgainstReference(t *testing.T) {
 			// the list grows past it.
 			stored = append([]byte(`{"lead":"`+strings.Repeat("x", 20<<10)+`",`), stored[1:]...)
 		}
+		got, err := metapatch.Merge(stored, body)
+		ref, rerr := reference.Merge(stored, body, reference.Options{})
+		t.Run(fmt.Sprintf("round%d-%dmembers", round, n), func(t *testing.T) {
+			agree(t, got, err, ref, rerr)
+		})
+	}
+}
+
+// TestListedSpans checks, against the reference model, how Merge appends a
+// large body's new members when the body has no null member: in spans
+// between the members the stored object had, not member by member. The
+// stored object has none, all, or some of the body's names (the first,
+// the last, runs of neighbours, or at random); the body is compact or has
+// white space around every comma, colon and brace. The neighbour case: the
+// same bodies with one null member take the member-by-member path, and
+// must agree too.
+func TestListedSpans(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	ws := func(spaced bool) string {
+		if spaced {
+			return []string{"", " ", "\n\t", "\r\n  "}[rng.IntN(4)]
+		}
+		return ""
+	}
+	for round := range 400 {
+		n := []int{17, 18, 40, 300}[round%4]
+		spaced := round%3 == 0
+		nullAt := -1
+		if round%5 == 0 {
+			nullAt = rng.IntN(n)
+		}
+		var body []byte
+		body = append(body, ws(spaced)+"{"...)
+		for k := range n {
+			if k > 0 {
+				body = append(body, ws(spaced)+","...)
+			}
+			v := fmt.Sprintf(`{"v":[%d, "x y"]}`, k)
+			if k == nullAt {
+				v = "null"
+			}
+			body = fmt.Appendf(body, `%s"m%d"%s:%s%s`, ws(spaced), k, ws(spaced), ws(spaced), v)
+		}
+		body = append(body, ws(spaced)+"}"+ws(spaced)...)
+		// Which body names the stored object has.
+		has := make([]bool, n)
+		switch round % 6 {
+		case 1:
+			has[0] = true
+		case 2:
+			has[n-1] = true
+		case 3:
+			for k := range has {
+				has[k] = true
+			}
+		case 4:
+			k := rng.IntN(n - 3)
+			has[k], has[k+1], has[k+2] = true, true, true
+		case 5:
+			for k := range has {
+				has[k] = rng.IntN(3) == 0
+			}
+		}
+		stored := []byte(`{"s":1`)
+		for k := range has {
+			if has[k] {
+				stored = fmt.Appendf(stored, `,"m%d":"old"`, k)
+			}
+		}
+		stored = append(stored, '}')
 		got, err := metapatch.Merge(stored, body)
 		ref, rerr := reference.Merge(stored, body, reference.Options{})
 		t.Run(fmt.Sprintf("round%d-%dmembers", round, n), func(t *testing.T) {
