@@ -102,9 +102,8 @@ func hostileCases() []hostileCase {
 		{name: "16 MiB body of tiny members", kind: "merge", body: tinyBody(limit), perInput: 5, fixed: 1 << 20, same: true},
 		// The same as a stored document: one allocation, the result and
 		// after it 8 bytes per stored name (namesToHold, a quarter more
-		// than counted in the first 16 KiB; the sieve that checks them for
-		// a repeat, and the sort of the few it keeps, borrow the result's
-		// spare capacity): 1.8 bytes per stored byte.
+		// than counted in the first 16 KiB; their sort borrows the
+		// result's spare capacity): 1.8 bytes per stored byte.
 		{name: "16 MiB stored document of tiny members", kind: "merge", stored: tinyBody(limit), body: []byte(`{"k0000001":2}`), perInput: 5, fixed: 1 << 20},
 		{name: "a 1 MB name", kind: "merge", body: []byte(`{"` + longName + `":1}`), perInput: 2, fixed: 64 << 10, same: true},
 		{name: "a 1 MB name twice", kind: "merge", body: []byte(`{"` + longName + `":1,"` + longName + `":2}`), want: metapatch.ErrDuplicateKey, perInput: 4, fixed: 64 << 10},
@@ -319,15 +318,14 @@ func TestLargeBodiesAgainstReference(t *testing.T) {
 	}
 }
 
-// TestListedSpans checks, against the reference model, how Merge appends a
-// large body's new members when the body has no null member: in spans
-// between the members the stored object had, not member by member. The
-// stored object has none, all, or some of the body's names (the first,
-// the last, runs of neighbours, or at random); the body is compact or has
-// white space around every comma, colon and brace. The neighbour case: the
-// same bodies with one null member take the member-by-member path, and
-// must agree too.
-func TestListedSpans(t *testing.T) {
+// TestListedAppend checks, against the reference model, how Merge appends
+// a large body's new members (a listed root: found through the body
+// scanner's sorted names, appended by appendListed). The stored object has
+// none, all, or some of the body's names (the first, the last, runs of
+// neighbours, or at random); the body is compact or has white space
+// around every comma, colon and brace; a fifth of the bodies carry a null
+// member, which is dropped, the others none (the neighbour case).
+func TestListedAppend(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	ws := func(spaced bool) string {
 		if spaced {

@@ -35,7 +35,7 @@ func Merge(stored, patch []byte, opts ...Option) ([]byte, error) {
 	if n > len(ps.hashes) && t.list.sorted > 0 && t.list.n == n {
 		// A large body: its root's members are found through the body
 		// scanner's name list and copied from the body, not collected.
-		ps.listed, ps.nulls = true, rec.nulls
+		ps.listed = true
 	} else {
 		ps.members, _ = rec.members(patch, root, n)
 	}
@@ -179,7 +179,6 @@ type patchObject struct {
 	root    bool      // the body's root, members in body order: the body scanner's name list indexes it
 	listed  bool      // Merge's large root: members not collected (nil); see findListed
 	n       int       // Merge: how many members the body's root has
-	nulls   int       // listed: how many of them are null
 	found   member    // listed: the member findListed found last
 	hashed  bool      // hashes holds the top halves of the names' hashes, and top their top 6 bits
 	hashes  [8]uint32 // objects of at most 8 members
@@ -322,11 +321,10 @@ func (p *patchObject) findListed(t *nameTable, h uint64, raw []byte, esc bool) *
 const usedBit = 1 << 31
 
 // appendListed appends the members of a listed root (see findListed) that
-// the stored object did not have, in body order, but null ones, keys being
-// the number of members dst already has. It reorders the name list. With
-// no null member to drop, the members between those the stored object had
-// are copied in spans, found from the few it had, not member by member;
-// with some, appendEach goes through them all.
+// the stored object did not have, in body order, but null ones, keys
+// being the number of members dst already has. Runs of them are copied in
+// one piece when the body has no white space to strip. It reorders the
+// name list.
 func (mg *merger) appendListed(dst []byte, ps *patchObject, keys int) ([]byte, int) {
 	// The offsets of the names the stored object had, in body order.
 	used := mg.t.list.keys()
@@ -339,56 +337,6 @@ func (mg *merger) appendListed(dst []byte, ps *patchObject, keys int) ([]byte, i
 	}
 	used = used[:u]
 	slices.Sort(used)
-	if ps.nulls > 0 {
-		return mg.appendEach(dst, ps, keys, used)
-	}
-	body := mg.body
-	emit := func(from, to int) { // body[from:to]: whole members, comma separated
-		if keys > 0 {
-			dst = append(dst, ',')
-		}
-		keys = 1 // at least; the count is set at the end
-		dst = mg.appendBody(dst, body[from:to])
-	}
-	before := keys
-	pos := skipWS(body, int(ps.obj)+1) // the next member not yet copied, or the root's '}'
-	for _, off := range used {
-		start := int(off) - 1 // its quote
-		if start > pos {
-			emit(pos, endBefore(body, start-1)) // the members up to the comma before it
-		}
-		ne, _ := skipString(body, start)
-		if pos = skipWS(body, skipValue(body, skipWS(body, skipWS(body, ne)+1))); body[pos] == ',' {
-			pos = skipWS(body, pos+1)
-		}
-	}
-	if end := endBefore(body, len(body)-1); pos < end { // end: past the last member, before the root's '}'
-		emit(pos, end)
-	}
-	return dst, before + ps.n - len(used)
-}
-
-// endBefore returns where the member before a separator ends: it steps
-// back from body[i] over white space, the separator (a comma, or the
-// root's closing brace), and white space again, and returns the offset
-// just past the byte it stopped on.
-func endBefore(body []byte, i int) int {
-	for isSpace(body[i]) {
-		i--
-	}
-	i-- // the comma, or the brace
-	for isSpace(body[i]) {
-		i--
-	}
-	return i + 1
-}
-
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
-
-// appendEach is appendListed member by member, dropping the null ones.
-// Runs of members are copied in one piece when the body has no white
-// space to strip.
-func (mg *merger) appendEach(dst []byte, ps *patchObject, keys int, used []uint64) ([]byte, int) {
 	body := mg.body
 	runStart, runEnd := -1, -1 // body[runStart:runEnd]: members to copy as they are
 	comma := false             // the run follows other members

@@ -203,9 +203,6 @@ next:
 			if !hasLiteral(src, i, "null") {
 				return i, s.syntax(i, "invalid literal")
 			}
-			if open.n == 1 && rec != nil {
-				rec.nulls++
-			}
 			i += len("null")
 		default:
 			// An integer without sign, fraction or exponent (most
@@ -284,7 +281,6 @@ type record struct {
 	root, subs   []member // buffers, for the root's members and (depth 2) their values' members
 	nroot, nsubs int      // members met at each depth; recorded while they fit
 	full         bool     // some did not fit
-	nulls        int      // null values in the root container, counted whether or not they fit
 }
 
 // name records a member of an object at depth d (1: the root) and reports
