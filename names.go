@@ -467,38 +467,49 @@ func (t *nameTable) hash(raw []byte, esc bool) uint64 {
 		}
 		return maphash.Bytes(t.seed, raw)
 	}
-	// Decode into buf, hashing it in pieces if the name outgrows it: a
-	// maphash.Hash fed in pieces sums as maphash.Bytes over the whole.
+	// Decode into buf, a run of plain bytes at a time; a name that would
+	// outgrow it is hashed in pieces (hashPieces).
 	var buf [128]byte
 	b := buf[:0]
-	var h maphash.Hash
-	pieces := false
 	for i := 0; i < len(raw); {
-		if c := raw[i]; c != '\\' && c < utf8.RuneSelf {
-			b = append(b, c)
-			i++
-		} else {
+		j := i
+		for j < len(raw) && raw[j] != '\\' && raw[j] < utf8.RuneSelf {
+			j++
+		}
+		if len(b)+j-i > len(buf)-utf8.UTFMax {
+			return t.hashPieces(raw)
+		}
+		b = append(b, raw[i:j]...)
+		if i = j; i < len(raw) {
 			var r rune
 			r, i = nextRune(raw, i)
 			b = appendWTF8(b, r)
 		}
-		if len(b) > len(buf)-utf8.UTFMax {
-			if !pieces {
-				h.SetSeed(t.seed)
-				pieces = true
-			}
+	}
+	if len(b) <= 16 {
+		return shortHash(b, t.k0, t.k1)
+	}
+	return maphash.Bytes(t.seed, b)
+}
+
+// hashPieces is hash for an escaped name that decodes to more than buf
+// holds: decoded into buf and hashed a buffer at a time, since a
+// maphash.Hash fed in pieces sums as maphash.Bytes over the whole.
+func (t *nameTable) hashPieces(raw []byte) uint64 {
+	var buf [128]byte
+	b := buf[:0]
+	var h maphash.Hash
+	h.SetSeed(t.seed)
+	for i := 0; i < len(raw); {
+		var r rune
+		r, i = nextRune(raw, i)
+		if b = appendWTF8(b, r); len(b) > len(buf)-utf8.UTFMax {
 			h.Write(b)
 			b = buf[:0]
 		}
 	}
-	switch {
-	case pieces:
-		h.Write(b)
-		return h.Sum64()
-	case len(b) <= 16:
-		return shortHash(b, t.k0, t.k1)
-	}
-	return maphash.Bytes(t.seed, b)
+	h.Write(b)
+	return h.Sum64()
 }
 
 // shortHash hashes b (at most 16 bytes) with the keys k0 and k1, drawn from
