@@ -218,27 +218,29 @@ const sieveMin = 1024
 // already; a second pass keeps the names whose top bits were set twice,
 // one in eight to sixteen. Sorting those few (firstRepeat) finds the first
 // repeat, if any, as sorting all would: that and the name it repeats were
-// both kept. The two bitmaps (8 to 16 bits a name each: a quarter to half
-// a word a name together) take tmp's first words; when tmp has too few,
-// or keys are fewer than sieveMin, it does nothing and reports false.
+// both kept. The two bits of each value of the top bits sit side by side
+// (8 to 16 pairs a name: a quarter to half a word a name), in tmp's first
+// words; when tmp has too few, or keys are fewer than sieveMin, it does
+// nothing and reports false.
 func sieve(keys, tmp []uint64) (int, bool) {
 	b := bits.Len(uint(len(keys))) + 3
-	words := 1 << max(0, b-6)
-	if len(keys) < sieveMin || len(tmp) < 2*words {
+	words := 1 << max(0, b-5) // 32 slots of 2 bits a word
+	if len(keys) < sieveMin || len(tmp) < words {
 		return 0, false
 	}
-	once, twice := tmp[:words:words], tmp[words:2*words:2*words]
-	clear(once)
-	clear(twice)
+	slots := tmp[:words:words]
+	clear(slots)
 	shift := 64 - b
 	mask := uint64(words - 1)
 	var some uint64
 	for _, k := range keys {
+		// Slot h's low bit: seen; its high bit: seen again. Both in one
+		// word, so that a name costs one access to memory, not two.
 		h := k >> shift
-		w, bit := h>>6&mask, uint64(1)<<(h&63)
-		seen := once[w] & bit
-		twice[w] |= seen
-		once[w] |= bit
+		w, at := h>>5&mask, h&31*2
+		x := slots[w]
+		seen := x >> at & 1
+		slots[w] = x | (1|seen<<1)<<at
 		some |= seen
 	}
 	if some == 0 {
@@ -246,11 +248,11 @@ func sieve(keys, tmp []uint64) (int, bool) {
 	}
 	c := 0
 	for _, k := range keys {
-		// Written always, kept when set twice: no branch to mispredict
+		// Written always, kept when seen twice: no branch to mispredict
 		// on the one name in eight to sixteen that is kept.
 		h := k >> shift
 		keys[c] = k
-		c += int(twice[h>>6&mask] >> (h & 63) & 1)
+		c += int(slots[h>>5&mask] >> (h&31*2 + 1) & 1)
 	}
 	return c, true
 }
