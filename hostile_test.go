@@ -102,8 +102,9 @@ func hostileCases() []hostileCase {
 		{name: "16 MiB body of tiny members", kind: "merge", body: tinyBody(limit), perInput: 5, fixed: 1 << 20, same: true},
 		// The same as a stored document: one allocation, the result and
 		// after it 8 bytes per stored name (namesToHold, a quarter more
-		// than counted in the first 16 KiB; their sort borrows the
-		// result's spare capacity): 1.8 bytes per stored byte.
+		// than counted in the first 16 KiB; the sieve that checks them for
+		// a repeat, and the sort of the few it keeps, borrow the result's
+		// spare capacity): 1.8 bytes per stored byte.
 		{name: "16 MiB stored document of tiny members", kind: "merge", stored: tinyBody(limit), body: []byte(`{"k0000001":2}`), perInput: 5, fixed: 1 << 20},
 		{name: "a 1 MB name", kind: "merge", body: []byte(`{"` + longName + `":1}`), perInput: 2, fixed: 64 << 10, same: true},
 		{name: "a 1 MB name twice", kind: "merge", body: []byte(`{"` + longName + `":1,"` + longName + `":2}`), want: metapatch.ErrDuplicateKey, perInput: 4, fixed: 64 << 10},
