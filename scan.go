@@ -339,6 +339,13 @@ func (r *record) members(body []byte, open, n int) (root, subs []member) {
 	if r.nsubs > len(r.subs) {
 		subs = spare[:0:r.nsubs]
 	}
+	return collectTwo(body, open, root, subs)
+}
+
+// collectTwo appends to root the members of the valid object at
+// body[open], and to subs the members of their object values, root[k].lo
+// to root[k].hi: what a record of depth 2 holds.
+func collectTwo(body []byte, open int, root, subs []member) ([]member, []member) {
 	root = collect(body, open, root)
 	for k := range root {
 		m := &root[k]

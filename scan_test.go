@@ -398,17 +398,7 @@ func TestRecordMatchesCollect(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		// What collect finds.
-		var wantSubs []member
-		wantRoot := collect(body, open, nil)
-		for k := range wantRoot {
-			m := &wantRoot[k]
-			m.lo = int32(len(wantSubs))
-			if body[m.voff] == '{' {
-				wantSubs = collect(body, int(m.voff), wantSubs)
-			}
-			m.hi = int32(len(wantSubs))
-		}
+		wantRoot, wantSubs := collectTwo(body, open, nil, nil) // what collect finds
 		for room := range len(wantRoot) + len(wantSubs) + 2 {
 			for _, depth := range []int{1, 2} {
 				rec := record{depth: depth, root: make([]member, min(room, n)), subs: make([]member, room)}
