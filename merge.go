@@ -215,9 +215,10 @@ func memberSlice(buf []member, n int) []member {
 
 // find returns the member named raw (a name between quotes, hashed as h),
 // or nil. A small object compares the hashes of its names first, computed
-// at the first call, after a test of one bit (top) that most names fail; the body's larger root searches the body scanner's
-// sorted names (findListed); another large object searches idx, built at
-// the first call.
+// at the first call, after a test of one bit (top) that most names fail;
+// the body's larger root searches the body scanner's sorted names
+// (findListed); another large object searches idx, built at the first
+// call.
 func (p *patchObject) find(t *nameTable, h uint64, raw []byte, esc bool, idx *memberIndex) *member {
 	if p.listed {
 		return p.findListed(t, h, raw, esc)
