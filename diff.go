@@ -9,9 +9,7 @@ package metapatch
 import (
 	"bytes"
 	"errors"
-	"hash/maphash"
 	"math/big"
-	"slices"
 
 	"github.com/metapatch/metapatch/internal/rules"
 )
@@ -61,7 +59,7 @@ func checkMergeBody(before, b []byte) error {
 		_, err := Merge(before, b)
 		return err
 	}
-	t := nameTable{seed: maphash.MakeSeed()}
+	t := nameTable{hasher: newHasher()}
 	_, _, _, err := parseBody(b, &c, &t, nil)
 	return err
 }
@@ -181,7 +179,7 @@ func checkDocument(src []byte, stored bool) (int, object, error) {
 		return 0, object{}, s.syntax(k, "unexpected data after the value")
 	}
 	o := object{src: src, members: members, dup: -1}
-	o.index(i)
+	o.index()
 	if m := o.duplicate(); m != nil {
 		return 0, object{}, s.fail(ErrDuplicateKey, int(m.off), "Duplicate property name: %s", brief(string(m.key(src))))
 	}
@@ -235,13 +233,14 @@ func emptyObject(src []byte, at int) bool {
 }
 
 // An object is the members of an object of one input, indexed by decoded
-// name: small objects are searched in place, larger ones through a name
-// table of their own, so that indexing allocates per object, not per member.
+// name: small objects are searched in place, larger ones through a sorted
+// index of their names' hashes (indexKeys), so that indexing allocates per
+// object, not per member.
 type object struct {
 	src     []byte
 	members []member
-	t       *nameSet // more than smallObject members: their names
-	id      uint32   // the offset of its '{' in src: its id in t
+	h       hasher   // more than smallObject members: how keys are hashed
+	keys    []uint64 // and the index
 	dup     int      // index of the first member that repeats an earlier name, or -1
 }
 
@@ -254,13 +253,13 @@ func objectAt(src []byte, at int) object {
 	if at >= 0 {
 		o.members = collect(src, at, nil)
 	}
-	o.index(at)
+	o.index()
 	return o
 }
 
 // index finds the first duplicate name and, for a large object, builds its
-// name table. at is the object's offset in src: its id in the table.
-func (o *object) index(at int) {
+// index.
+func (o *object) index() {
 	if len(o.members) <= smallObject {
 		for k := 1; k < len(o.members) && o.dup < 0; k++ {
 			if o.find(o.members[:k], &o.members[k], o.src) != nil {
@@ -269,16 +268,12 @@ func (o *object) index(at int) {
 		}
 		return
 	}
-	o.id = uint32(at)
-	o.t = &nameSet{nameTable: nameTable{seed: maphash.MakeSeed(), body: o.src}}
-	o.t.reserve(len(o.members))
-	for k := range o.members {
-		m := &o.members[k]
-		raw := m.raw(o.src)
-		if !o.t.insert(o.t.hash(raw, m.esc), o.id, int(m.off)+1, int(m.nameEnd)-1, m.esc) && o.dup < 0 {
-			o.dup = k
-		}
-	}
+	o.h = newHasher()
+	n := len(o.members)
+	buf := make([]uint64, 2*n) // the index, and scratch space for sorting it
+	o.keys = buf[:n:n]
+	indexKeys(&o.h, o.src, o.members, o.keys, buf[n:])
+	o.dup = repeatIndexed(o.keys, o.src, o.members)
 }
 
 // duplicate returns the first member that repeats an earlier name, or nil.
@@ -307,16 +302,11 @@ func (o object) find(ms []member, m *member, other []byte) *member {
 
 // get returns the member named as m of the object other, or nil.
 func (o object) get(m *member, other []byte) *member {
-	if o.t == nil {
+	if o.keys == nil {
 		return o.find(o.members, m, other)
 	}
 	raw := m.raw(other)
-	off := o.t.lookup(o.t.hash(raw, m.esc), o.id, raw, m.esc)
-	if off < 0 {
-		return nil
-	}
-	k, _ := slices.BinarySearchFunc(o.members, int32(off-1), func(m member, off int32) int { return int(m.off - off) })
-	return &o.members[k]
+	return findIndexed(o.keys, o.src, o.members, o.h.hash(raw, m.esc), raw, m.esc)
 }
 
 func (o object) value(m *member) []byte { return m.valueIn(o.src) }

@@ -8,7 +8,6 @@ package metapatch
 import (
 	"bytes"
 	"fmt"
-	"hash/maphash"
 	"strings"
 
 	"github.com/metapatch/metapatch/internal/rules"
@@ -17,8 +16,7 @@ import (
 // patchDocument applies body to the stored document (nil for a create).
 func patchDocument(e *rules.Entity, stored, body []byte, create bool, opts []Option) ([]byte, error) {
 	c := newConfig(opts)
-	var t nameTable
-	t.seed = maphash.MakeSeed()
+	t := nameTable{hasher: newHasher()}
 	var arr [16]member
 	var pool [32]member
 	rec := record{depth: 2, root: arr[:], subs: pool[:]}

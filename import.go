@@ -6,7 +6,6 @@ package metapatch
 
 import (
 	"fmt"
-	"hash/maphash"
 
 	"github.com/metapatch/metapatch/internal/rules"
 )
@@ -50,7 +49,7 @@ func CheckImport(file []byte, opts ...Option) error {
 	if len(file) > limit {
 		return rawError(ErrTooLarge, nil, fmt.Sprintf("Payload content length greater than maximum allowed: %d.", limit))
 	}
-	t := nameTable{seed: maphash.MakeSeed(), body: file}
+	t := nameTable{hasher: newHasher(), body: file}
 	s := scanner{src: file, body: true, maxDepth: c.maxDepth, names: &t}
 	start, _, err := s.document()
 	if err != nil {

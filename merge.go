@@ -5,7 +5,6 @@
 package metapatch
 
 import (
-	"hash/maphash"
 	"slices"
 	"unsafe"
 
@@ -23,8 +22,7 @@ import (
 // arguments.
 func Merge(stored, patch []byte, opts ...Option) ([]byte, error) {
 	c := newConfig(opts)
-	var t nameTable
-	t.seed = maphash.MakeSeed()
+	t := nameTable{hasher: newHasher()}
 	var arr [16]member
 	rec := record{depth: 1, root: arr[:]}
 	root, n, spaced, err := parseBody(patch, &c, &t, &rec)
@@ -115,7 +113,6 @@ func parseBody(body []byte, c *config, t *nameTable, rec *record) (root, members
 // of its root object, or -1 when the document is absent.
 func openStored(stored []byte, t *nameTable, bodySpaced bool, subs []member) (merger, int, error) {
 	mg := merger{st: scanner{src: stored}, body: t.body, t: t, bodySpaced: bodySpaced, subs: subs}
-	t.stored = stored
 	if len(stored) > maxInput {
 		return mg, 0, tooLarge(maxInput, "Stored document length")
 	}
@@ -174,7 +171,7 @@ func (m *member) key(body []byte) []byte {
 
 // A patchObject is an object of the body, as the list of its members.
 type patchObject struct {
-	obj     uint32 // offset of its '{' in the body: its id in the name table
+	obj     uint32 // offset of its '{' in the body
 	members []member
 	root    bool      // the body's root, members in body order: the body scanner's name list indexes it
 	listed  bool      // Merge's large root: members not collected (nil); see findListed
@@ -249,16 +246,9 @@ func (p *patchObject) find(t *nameTable, h uint64, raw []byte, esc bool, idx *me
 		return p.findListed(t, h, raw, esc)
 	}
 	if idx.n == 0 {
-		idx.build(t, p)
+		idx.build(&t.hasher, t.body, p.members)
 	}
-	keys := idx.keys()
-	k, _ := slices.BinarySearch(keys, h>>32<<32)
-	for ; k < len(keys) && keys[k]>>32 == h>>32; k++ {
-		if m := &p.members[uint32(keys[k])]; sameName(m.raw(t.body), m.esc, raw, esc) {
-			return m
-		}
-	}
-	return nil
+	return findIndexed(idx.keys(), t.body, p.members, h, raw, esc)
 }
 
 // mayHave reports whether find may find a member hashed as h: false, for a

@@ -137,7 +137,7 @@ func TestScopesLastWins(t *testing.T) {
 	}
 }
 
-// TestManyMembers crosses the name table's inline capacity and the patch
+// TestManyMembers crosses the name list's inline capacity and the patch
 // size where lookups switch from a linear scan to hashing.
 func TestManyMembers(t *testing.T) {
 	const n = 2000

@@ -1,7 +1,8 @@
 // This file implements the package doc's "Valid input" for names: the
-// seeded hash of a decoded name, the lists of names that the scanner and the
-// merge walk sort to find a repeated name in linear time, the sorted index
-// of a large patch object, and the name table that indexes Diff's objects.
+// seeded hash of a decoded name, the lists of names in which the scanner
+// and the merge walk find a repeated name in linear time (sorted, or
+// sieved and then sorted), and the sorted index of a large object's
+// members that the merge walk and Diff search.
 
 package metapatch
 
@@ -268,15 +269,7 @@ func firstRepeat(src []byte, keys, tmp []uint64) (int, int) {
 		return -1, 64
 	}
 	if len(keys) <= 16 {
-		// In document order, without sorting.
-		for j := 1; j < len(keys); j++ {
-			for i := range j {
-				if keys[i]>>32 == keys[j]>>32 && sameStoredName(src, int(uint32(keys[i])), int(uint32(keys[j]))) {
-					return int(uint32(keys[j])), 0
-				}
-			}
-		}
-		return -1, 0
+		return firstRepeatSmall(src, keys), 0 // in document order, without sorting
 	}
 	b := 64
 	if len(keys) <= 256 {
@@ -359,12 +352,13 @@ func radixSort(keys, tmp []uint64, b int) int {
 }
 
 // A memberIndex is the sorted hashes of a large patch object's names, each
-// with its member's index: inline for up to inlineNames members, which is
-// every patch object but an entity's metadata object of many members (the
-// body's large root is searched through its name list instead). It is a
-// local of object, never stored in the patch object: a growing slice there
-// would make all the patch object points to escape to the heap; and it
-// holds no slice of its own array, which would make it escape too.
+// with its member's index (indexKeys): inline for up to inlineNames
+// members, which is every patch object but an entity's metadata object of
+// many members (the body's large root is searched through its name list
+// instead). It is a local of object, never stored in the patch object: a
+// growing slice there would make all the patch object points to escape to
+// the heap; and it holds no slice of its own array, which would make it
+// escape too.
 type memberIndex struct {
 	n     int // members indexed; 0 until built
 	small [inlineNames]uint64
@@ -379,36 +373,91 @@ func (idx *memberIndex) keys() []uint64 {
 	return idx.small[:idx.n]
 }
 
-// build indexes p's members.
-func (idx *memberIndex) build(t *nameTable, p *patchObject) {
-	idx.n = len(p.members)
+// build indexes members, names of an object of src.
+func (idx *memberIndex) build(h *hasher, src []byte, members []member) {
+	idx.n = len(members)
 	if idx.n > len(idx.small) {
 		idx.big = make([]uint64, idx.n, 2*idx.n)
 	}
-	keys := idx.keys()
-	for k := range p.members {
-		m := &p.members[k]
-		keys[k] = t.hash(m.raw(t.body), m.esc)>>32<<32 | uint64(k)
+	indexKeys(h, src, members, idx.keys(), idx.big[len(idx.big):cap(idx.big)])
+}
+
+// indexKeys fills keys with the top halves of the hashes of members' names
+// (members of an object of src), each with its member's index below, and
+// sorts them: by hash, and among equal hashes by index. tmp is scratch
+// space as long as keys, used for more than 256 of them.
+func indexKeys(h *hasher, src []byte, members []member, keys, tmp []uint64) {
+	for k := range members {
+		m := &members[k]
+		keys[k] = h.hash(m.raw(src), m.esc)>>32<<32 | uint64(k)
 	}
 	if len(keys) <= 256 {
 		slices.Sort(keys)
 	} else {
-		radixSort(keys, idx.big[len(keys):2*len(keys)], 32)
+		radixSort(keys, tmp, 32) // stable: equal hashes stay in member order
 	}
 }
 
+// findIndexed returns the member of members (indexed by keys, indexKeys)
+// named raw, hashed as hv, or nil.
+func findIndexed(keys []uint64, src []byte, members []member, hv uint64, raw []byte, esc bool) *member {
+	k, _ := slices.BinarySearch(keys, hv>>32<<32)
+	for ; k < len(keys) && keys[k]>>32 == hv>>32; k++ {
+		if m := &members[uint32(keys[k])]; sameName(m.raw(src), m.esc, raw, esc) {
+			return m
+		}
+	}
+	return nil
+}
+
+// repeatIndexed returns the index of the first of members (indexed by
+// keys, indexKeys) whose name repeats an earlier one's, or -1.
+func repeatIndexed(keys []uint64, src []byte, members []member) int {
+	first := -1
+	for lo := 0; lo < len(keys); {
+		hi := lo + 1
+		for hi < len(keys) && keys[hi]>>32 == keys[lo]>>32 {
+			hi++
+		}
+		for j := lo + 1; j < hi; j++ { // equal hashes, in member order
+			b := &members[uint32(keys[j])]
+			for i := lo; i < j; i++ {
+				if a := &members[uint32(keys[i])]; sameName(a.raw(src), a.esc, b.raw(src), b.esc) {
+					if k := int(uint32(keys[j])); first < 0 || k < first {
+						first = k
+					}
+					break
+				}
+			}
+		}
+		lo = hi
+	}
+	return first
+}
+
 // A nameTable is what a call's scanners and walk share about names: the
-// hash seed of the call, its two inputs, and a body scanner's list of the
-// names of its open objects (list), with where each open object's names
-// start in it. It is a local of the call, zeroed once per call.
+// call's hasher, its body, and a body scanner's list of the names of its
+// open objects (list), with where each open object's names start in it.
+// It is a local of the call, zeroed once per call.
 type nameTable struct {
-	seed   maphash.Seed
-	k0, k1 uint64 // shortHash's keys, from seed
+	hasher
 	body   []byte
-	stored []byte
 	list   nameList // a body scanner's names of the open objects
 	starts [128]uint32
 	more   []uint32 // starts past the first 128 levels
+}
+
+// A hasher hashes decoded names with a seed drawn at random for the call,
+// so that no input can be made of names that collide.
+type hasher struct {
+	seed   maphash.Seed
+	k0, k1 uint64 // shortHash's keys, from seed
+}
+
+// newHasher returns a hasher with a new random seed.
+func newHasher() hasher {
+	seed := maphash.MakeSeed()
+	return hasher{seed, maphash.String(seed, "k0") | 1, maphash.String(seed, "k1") | 1}
 }
 
 // setStart records that the names of the container open at depth d (an
@@ -429,40 +478,11 @@ func (t *nameTable) start(d int) uint32 {
 	return t.more[d-len(t.starts)]
 }
 
-// A nameSet is an open-addressing hash set of member names, keyed by the
-// object they belong to and compared decoded: Diff indexes its large
-// objects with it. Its first slots live inline, so a set of a few hundred
-// names is one allocation.
-type nameSet struct {
-	nameTable // the hash, and the input the names are in
-	n         int
-	big       []slot
-	small     [512]slot
-}
-
-// A slot records the name that starts at src[start&^escBit] (after its
-// quote) in the object with id obj; hash 0 marks an empty slot. The name's
-// end is found again only when hashes match.
-type slot struct{ hash, obj, start uint32 }
-
-const escBit = 1 << 31
-
-func (t *nameSet) slots() []slot {
-	if t.big != nil {
-		return t.big
-	}
-	return t.small[:]
-}
-
 // hash returns the hash of a name's decoded value; raw is the name between
 // its quotes.
 // Decoded names of at most 16 bytes, most names, are hashed inline
 // (shortHash); longer ones with maphash.
-func (t *nameTable) hash(raw []byte, esc bool) uint64 {
-	if t.k0 == 0 {
-		t.k0 = maphash.String(t.seed, "k0") | 1
-		t.k1 = maphash.String(t.seed, "k1") | 1
-	}
+func (t *hasher) hash(raw []byte, esc bool) uint64 {
 	if !esc {
 		if len(raw) <= 16 {
 			return shortHash(raw, t.k0, t.k1)
@@ -497,7 +517,7 @@ func (t *nameTable) hash(raw []byte, esc bool) uint64 {
 // hashPieces is hash for an escaped name that decodes to more than buf
 // holds: decoded into buf and hashed a buffer at a time, since a
 // maphash.Hash fed in pieces sums as maphash.Bytes over the whole.
-func (t *nameTable) hashPieces(raw []byte) uint64 {
+func (t *hasher) hashPieces(raw []byte) uint64 {
 	var buf [128]byte
 	b := buf[:0]
 	var h maphash.Hash
@@ -531,103 +551,4 @@ func shortHash(b []byte, k0, k1 uint64) uint64 {
 	hi, lo := bits.Mul64(x^k0, y^k1)
 	hi, lo = bits.Mul64(lo^k0^uint64(n), hi^k1)
 	return hi ^ lo
-}
-
-func slotHash(h uint64, obj uint32) uint32 {
-	return (uint32(h) ^ uint32(h>>32) ^ obj*0x9E3779B1) | 1
-}
-
-func (t *nameSet) raw(e *slot) []byte {
-	src := t.body
-	if e.obj&storedTag != 0 {
-		src = t.stored
-	}
-	start := int(e.start &^ escBit)
-	end, _ := skipString(src, start-1)
-	return src[start : end-1]
-}
-
-// insert records the name src[start:end] of object obj (src is the body, or
-// the stored document when obj carries storedTag) and reports false, adding
-// nothing, when the object already has a member of that name.
-func (t *nameSet) insert(h uint64, obj uint32, start, end int, esc bool) bool {
-	if t.full() {
-		// Estimate the names left from the bytes per name so far, so that
-		// a large body grows its table once or twice, not by doublings.
-		t.reserve(scale(t.n, len(t.body)-start, start) + 16)
-	}
-	src := t.body
-	if obj&storedTag != 0 {
-		src = t.stored
-	}
-	hv := slotHash(h, obj)
-	e, found := t.probe(hv, obj, src[start:end], esc)
-	if found {
-		return false
-	}
-	at := uint32(start)
-	if esc {
-		at |= escBit
-	}
-	*e = slot{hv, obj, at}
-	t.n++
-	return true
-}
-
-// lookup returns the offset in the body of the name of object obj that
-// equals raw, or -1.
-func (t *nameSet) lookup(h uint64, obj uint32, raw []byte, esc bool) int {
-	e, found := t.probe(slotHash(h, obj), obj, raw, esc)
-	if !found {
-		return -1
-	}
-	return int(e.start &^ escBit)
-}
-
-// probe returns the slot of object obj's name that equals raw (hashed as
-// hv by slotHash) and true, or the empty slot where it would go and false.
-func (t *nameSet) probe(hv, obj uint32, raw []byte, esc bool) (*slot, bool) {
-	sl := t.slots()
-	mask := uint32(len(sl) - 1)
-	for k := hv & mask; ; k = (k + 1) & mask {
-		e := &sl[k]
-		if e.hash == 0 {
-			return e, false
-		}
-		if e.hash == hv && e.obj == obj && sameName(t.raw(e), e.start&escBit != 0, raw, esc) {
-			return e, true
-		}
-	}
-}
-
-// full reports whether the next insert would grow the table.
-func (t *nameSet) full() bool { return 2*(t.n+1) > len(t.slots()) }
-
-// reserve makes room for n more names at once, so that a walk that can
-// estimate how many names are left grows the table once, not by doublings.
-func (t *nameSet) reserve(n int) {
-	size := len(t.slots())
-	for size < 2*(t.n+n) {
-		size *= 2
-	}
-	t.grow(size)
-}
-
-// grow replaces the table by one of at least size slots (and at least
-// twice the current size).
-func (t *nameSet) grow(size int) {
-	old := t.slots()
-	sl := make([]slot, max(size, 2*len(old)))
-	mask := uint32(len(sl) - 1)
-	for _, e := range old {
-		if e.hash == 0 {
-			continue
-		}
-		k := e.hash & mask
-		for sl[k].hash != 0 {
-			k = (k + 1) & mask
-		}
-		sl[k] = e
-	}
-	t.big = sl
 }

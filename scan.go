@@ -14,11 +14,9 @@ import (
 )
 
 // maxInput is the largest input the scanner addresses: names are recorded as
-// 31-bit offsets, the 32nd bit telling the stored document from the body.
+// 31-bit offsets, the 32nd bit marking, in a body's list, the names the
+// stored object had too (usedBit).
 const maxInput = 1<<31 - 1
-
-// storedTag marks name-table object ids that belong to the stored document.
-const storedTag = 1 << 31
 
 // A scanner validates JSON values in src. A body scanner (body set) applies
 // the rules for untrusted input: no lone surrogate escapes, no duplicate

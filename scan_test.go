@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
-	"hash/maphash"
 	"math/bits"
 	"os"
 	"path/filepath"
@@ -155,7 +154,7 @@ func TestStrBoundaries(t *testing.T) {
 						continue
 					}
 					for _, doc := range []string{`{` + string(src) + `:1}`, `{"a":` + string(src) + `}`, `[` + string(src) + `]`} {
-						s := scanner{src: []byte(doc), body: body, maxDepth: 10, names: &nameTable{seed: maphash.MakeSeed()}}
+						s := scanner{src: []byte(doc), body: body, maxDepth: 10, names: &nameTable{hasher: newHasher()}}
 						if _, _, err := s.document(); err != nil {
 							t.Fatalf("body %v, %s: %v", body, doc, err)
 						}
@@ -203,7 +202,7 @@ func BenchmarkScanShapes(b *testing.B) {
 		b.Run(sh.Name+"/body", func(b *testing.B) {
 			b.SetBytes(int64(len(stored)))
 			for b.Loop() {
-				t := nameTable{seed: maphash.MakeSeed(), body: stored}
+				t := nameTable{hasher: newHasher(), body: stored}
 				s := scanner{src: stored, body: true, maxDepth: 1000, names: &t}
 				if _, _, err := s.document(); err != nil {
 					b.Fatal(err)
@@ -225,7 +224,7 @@ func TestScalars(t *testing.T) {
 		for _, doc := range []string{v, "[" + v + "]", "[" + v + ",1]", `{"a":` + v + `}`, `{"a":` + v + `,"b":2}`, " " + v + " "} {
 			want := json.Valid([]byte(doc))
 			for _, body := range []bool{false, true} {
-				s := scanner{src: []byte(doc), body: body, maxDepth: 10, names: &nameTable{seed: maphash.MakeSeed()}}
+				s := scanner{src: []byte(doc), body: body, maxDepth: 10, names: &nameTable{hasher: newHasher()}}
 				if _, _, err := s.document(); (err == nil) != want {
 					t.Errorf("body %v, %q: err %v, want valid %v", body, doc, err, want)
 				}
@@ -393,7 +392,7 @@ func TestRecordMatchesCollect(t *testing.T) {
 		}
 		c := newConfig(nil)
 		var tab nameTable
-		tab.seed = maphash.MakeSeed()
+		tab.hasher = newHasher()
 		open, n, _, err := parseBody(body, &c, &tab, nil)
 		if err != nil {
 			continue
@@ -403,7 +402,7 @@ func TestRecordMatchesCollect(t *testing.T) {
 			for _, depth := range []int{1, 2} {
 				rec := record{depth: depth, root: make([]member, min(room, n)), subs: make([]member, room)}
 				var tab nameTable
-				tab.seed = maphash.MakeSeed()
+				tab.hasher = newHasher()
 				if _, _, _, err := parseBody(body, &c, &tab, &rec); err != nil {
 					t.Fatalf("%s: %v", f, err)
 				}
